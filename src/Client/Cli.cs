@@ -1,0 +1,69 @@
+using Platform.Client.Commands;
+using Platform.Silo;
+using Platform.Silo.CommandLine;
+using Platform.Spec;
+
+namespace Platform.Client;
+
+/// <summary>Entry point of the <c>platform</c> command: dispatches and turns errors into one line and an exit code.</summary>
+public static class Cli
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+    public const int Interrupted = 130;
+
+    private const string Usage = """
+        usage: platform <command> [options]
+
+          train SPEC [--set k=v]... [--workers N] [--epochs E] [--steps S] [--cluster HOST:PORT,...]
+                     [--summary FILE] [--job-id ID] [--resume]
+                                 train a job; without --cluster in a silo inside this process
+          submit SPEC --cluster HOST:PORT,... [--set k=v]... [--job-id ID]
+                                 start a job on a cluster and print its id
+          status JOB --cluster HOST:PORT,...   show a job's state and progress
+          cancel JOB --cluster HOST:PORT,...   cancel a job
+          silo [options]                       run a silo (see: platform silo --help)
+          bench overhead [--steps N] [--runs R] [--json FILE]
+                                 time training through the grains against a plain loop
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await Console.Out.WriteLineAsync(Usage);
+            return args.Length == 0 ? BadInput : Ok;
+        }
+
+        try
+        {
+            return args[0] switch
+            {
+                "train" => await TrainCommand.RunAsync(args[1..]),
+                "submit" => await SubmitCommand.RunAsync(args[1..]),
+                "status" => await StatusCommand.RunAsync(args[1..], cancel: false),
+                "cancel" => await StatusCommand.RunAsync(args[1..], cancel: true),
+                "silo" => args.Length > 1 && args[1] is "-h" or "--help"
+                    ? await Print(SiloProgram.Usage, Ok)
+                    : await SiloProgram.RunAsync(args[1..]),
+                "bench" => await BenchCommand.RunAsync(args[1..]),
+                _ => throw new UsageException($"unknown command '{args[0]}' (try: platform --help)"),
+            };
+        }
+        catch (Exception e) when (e is UsageException or SpecException)
+        {
+            return await Print($"error: {e.Message}", BadInput);
+        }
+        catch (ClusterUnavailableException e)
+        {
+            return await Print($"error: {e.Message}", Failed);
+        }
+    }
+
+    internal static async Task<int> Print(string message, int code)
+    {
+        await (code == Ok ? Console.Out : Console.Error).WriteLineAsync(message);
+        return code;
+    }
+}

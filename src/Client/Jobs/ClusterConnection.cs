@@ -1,0 +1,84 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Platform.Silo.Hosting;
+
+namespace Platform.Client.Jobs;
+
+/// <summary>
+/// A connection to a cluster: either a silo hosted in this process (no <c>--cluster</c>) or an
+/// Orleans client connected to the listed gateways.
+/// </summary>
+internal sealed class ClusterConnection : IAsyncDisposable
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+    private readonly IHost host;
+
+    private ClusterConnection(IHost host, bool embedded)
+    {
+        this.host = host;
+        Embedded = embedded;
+    }
+
+    public bool Embedded { get; }
+
+    public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
+
+    public static async Task<ClusterConnection> OpenAsync(IReadOnlyList<IPEndPoint>? gateways)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+        if (gateways is null)
+        {
+            builder.AddPlatformSilo(SiloHosting.Embedded());
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client
+                .UseStaticClustering(gateways.ToArray())
+                .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("platform", "platform"))
+                .UseConnectionRetryFilter(new GiveUpAfter(ConnectTimeout)));
+        }
+
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (Exception e) when (gateways is not null)
+        {
+            host.Dispose();
+            throw new ClusterUnavailableException(
+                $"cannot reach the cluster at {string.Join(",", gateways)} within {ConnectTimeout.TotalSeconds:0} s ({e.GetBaseException().Message})", e);
+        }
+
+        return new ClusterConnection(host, gateways is null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await host.StopAsync(stop.Token);
+        host.Dispose();
+    }
+
+    /// <summary>Retries the first connection until a deadline, then lets the start fail.</summary>
+    private sealed class GiveUpAfter(TimeSpan limit) : IClientConnectionRetryFilter
+    {
+        private readonly DateTimeOffset deadline = TimeProvider.System.GetUtcNow() + limit;
+
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            if (TimeProvider.System.GetUtcNow() >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Platform.Silo.CommandLine;
+using Platform.Spec;
+
+namespace Platform.Client.Jobs;
+
+/// <summary>
+/// A job as the command line describes it: the spec file with its overrides applied, validated,
+/// with a job id and an absolute checkpoint directory.
+/// </summary>
+internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, bool Resume)
+{
+    public static JobRequest From(ArgReader args, TimeProvider clock)
+    {
+        var file = args.Positional(0, "SPEC (a job spec YAML file)");
+        var document = JobSpecDocument.Load(file);
+        foreach (var assignment in args.All("set"))
+        {
+            document.Set(assignment);
+        }
+
+        if (args.Int("workers", min: 1) is { } workers)
+        {
+            document.Set("workers", workers);
+        }
+
+        if (args.Int("epochs", min: 1) is { } epochs)
+        {
+            document.Remove("steps").Set("epochs", epochs);
+        }
+
+        if (args.Int("steps", min: 1) is { } steps)
+        {
+            document.Remove("epochs").Set("steps", steps);
+        }
+
+        var spec = document.Validate();
+        var checkpoints = Path.GetFullPath(spec.Checkpoint.Dir);
+        document.Set($"checkpoint.dir={Quote(checkpoints)}");
+        spec = document.Validate();
+
+        var resume = args.Flag("resume");
+        var stem = spec.Name ?? Path.GetFileNameWithoutExtension(file);
+        var jobId = args.Value("job-id")
+            ?? (resume ? LatestJob(checkpoints, stem) : NewJobId(stem, clock));
+        if (jobId.Length == 0 || jobId.Any(c => char.IsWhiteSpace(c) || c is '/' or '\\'))
+        {
+            throw new UsageException($"--job-id must be a non-empty name without spaces or slashes (got '{jobId}')");
+        }
+
+        return new JobRequest(jobId, document.ToYaml(), spec, resume);
+    }
+
+    private static string NewJobId(string stem, TimeProvider clock) =>
+        $"{stem}-{clock.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Random.Shared.Next(0x10000):x4}";
+
+    /// <summary>The most recently checkpointed job of this spec, for <c>--resume</c> without <c>--job-id</c>.</summary>
+    private static string LatestJob(string checkpoints, string stem)
+    {
+        var dir = new DirectoryInfo(checkpoints);
+        var latest = dir.Exists
+            ? dir.EnumerateDirectories($"{stem}-*")
+                .Where(d => File.Exists(Path.Combine(d.FullName, "manifest.json")))
+                .OrderByDescending(d => File.GetLastWriteTimeUtc(Path.Combine(d.FullName, "manifest.json")))
+                .FirstOrDefault()
+            : null;
+        return latest?.Name ?? throw new UsageException($"--resume: no checkpointed job of '{stem}' in {checkpoints}; pass --job-id");
+    }
+
+    private static string Quote(string text) => $"'{text.Replace("'", "''", StringComparison.Ordinal)}'";
+}

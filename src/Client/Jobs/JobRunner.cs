@@ -1,0 +1,67 @@
+using System.Globalization;
+using Platform.Client.Output;
+using Platform.Grains.Interfaces.Jobs;
+
+namespace Platform.Client.Jobs;
+
+/// <summary>Submits a job, shows its progress until it ends, then reports and saves the summary.</summary>
+internal static class JobRunner
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<int> RunAsync(IClusterClient client, JobRequest request, string? summaryFile, TimeProvider clock)
+    {
+        var job = client.GetGrain<ITrainingJobGrain>(request.JobId);
+        var progress = await job.SubmitAsync(new JobSubmission(request.SpecYaml, request.Resume));
+        if (progress.FailureKind != FailureKind.None)
+        {
+            return await Cli.Print($"error: {progress.Error}", progress.FailureKind == FailureKind.BadInput ? Cli.BadInput : Cli.Failed);
+        }
+
+        await Console.Error.WriteLineAsync($"job {request.JobId}: {request.Spec.Model.Kind} on {request.Spec.Data.Dataset}, {request.Spec.Workers} worker(s)");
+        var bar = ProgressBar.ForConsole(clock);
+        var interrupted = false;
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            interrupted = true;
+            _ = job.CancelAsync();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            while (!progress.State.IsTerminal())
+            {
+                progress = await job.WaitAsync(Poll);
+                bar.Show(progress);
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        bar.Finish(progress);
+        var summary = await job.GetSummaryAsync();
+        if (summary is not null)
+        {
+            await Console.Error.WriteLineAsync(Describe(summary));
+            if (summaryFile is not null)
+            {
+                SummaryWriter.Write(summaryFile, summary);
+            }
+        }
+
+        return progress.State switch
+        {
+            JobState.Completed => Cli.Ok,
+            JobState.Cancelled when interrupted => Cli.Interrupted,
+            JobState.Failed => await Cli.Print($"error: {progress.Error}", progress.FailureKind == FailureKind.BadInput ? Cli.BadInput : Cli.Failed),
+            _ => Cli.Failed,
+        };
+    }
+
+    internal static string Describe(JobSummary s) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{s.Status.Label()}: {s.Steps} steps ({s.Epochs:0.##} epochs) in {s.TrainSeconds:0.0} s, train loss {s.FinalTrainLoss:0.0000}, test accuracy {s.TestAccuracy:0.0000}, {s.SamplesPerSecond:N0} samples/s, parameter L2 {s.ParameterL2:0.######}");
+}

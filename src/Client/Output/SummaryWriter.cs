@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Platform.Grains.Interfaces.Jobs;
+
+namespace Platform.Client.Output;
+
+/// <summary>Writes a job summary as JSON with snake_case keys; figures that do not exist are null.</summary>
+internal static class SummaryWriter
+{
+    public static JsonObject ToJson(JobSummary s) => new()
+    {
+        ["job_id"] = s.JobId,
+        ["status"] = s.Status.Label(),
+        ["epochs"] = Number(s.Epochs),
+        ["steps"] = s.Steps,
+        ["final_train_loss"] = Number(s.FinalTrainLoss),
+        ["test_accuracy"] = Number(s.TestAccuracy),
+        ["test_loss"] = Number(s.TestLoss),
+        ["samples_per_second"] = Number(s.SamplesPerSecond),
+        ["workers"] = s.Workers,
+        ["parameter_l2"] = Number(s.ParameterL2),
+        ["train_seconds"] = Number(s.TrainSeconds),
+        ["findings"] = Records(s.Findings),
+        ["remedies"] = Records(s.Remedies),
+        ["error"] = s.Error,
+        ["last_checkpoint"] = s.LastCheckpoint,
+        ["loss_history"] = new JsonArray([.. s.LossHistory.Select(Number)]),
+    };
+
+    public static void Write(string file, JobSummary summary)
+    {
+        var full = Path.GetFullPath(file);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, ToJson(summary).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    private static JsonNode? Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
+
+    private static JsonArray Records(IEnumerable<AuditRecord> records) =>
+        new([.. records.Select(r => (JsonNode)new JsonObject { ["step"] = r.Step, ["kind"] = r.Kind, ["detail"] = r.Detail })]);
+}

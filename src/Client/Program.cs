@@ -1,0 +1,1 @@
+return await Platform.Client.Cli.RunAsync(args);

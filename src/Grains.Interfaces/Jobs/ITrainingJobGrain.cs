@@ -1,0 +1,45 @@
+using Orleans.Concurrency;
+
+namespace Platform.Grains.Interfaces.Jobs;
+
+/// <summary>
+/// Coordinates one training job (key: job id): owns the spec and lifecycle, starts one worker per
+/// rank, gathers their reports, and keeps the result.
+/// </summary>
+public interface ITrainingJobGrain : IGrainWithStringKey
+{
+    /// <summary>Validates the spec, places the workers and starts them. Fails on a second submit.</summary>
+    Task<JobProgress> SubmitAsync(JobSubmission submission);
+
+    [AlwaysInterleave]
+    Task<JobProgress> GetProgressAsync();
+
+    /// <summary>Returns as soon as the job ends, or after <paramref name="maxWait"/> with the progress so far.</summary>
+    [AlwaysInterleave]
+    Task<JobProgress> WaitAsync(TimeSpan maxWait);
+
+    [AlwaysInterleave]
+    Task<JobSummary?> GetSummaryAsync();
+
+    Task CancelAsync();
+
+    Task PauseAsync();
+
+    Task ResumeAsync();
+
+    /// <summary>From a worker: progress since its last report.</summary>
+    [OneWay]
+    Task ReportAsync(WorkerReport report);
+
+    /// <summary>From rank 0: a checkpoint landed on disk.</summary>
+    Task CheckpointWrittenAsync(CheckpointRecord checkpoint);
+
+    /// <summary>From a worker: it finished all its steps.</summary>
+    Task WorkerCompletedAsync(WorkerOutcome outcome);
+
+    /// <summary>From a worker: it stopped with an error.</summary>
+    Task WorkerFailedAsync(int rank, string error, FailureKind kind);
+
+    /// <summary>From a worker: it stopped because the job was cancelled.</summary>
+    Task WorkerCancelledAsync(int rank, int step);
+}

@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+
+namespace Platform.Grains.Interfaces.Jobs;
+
+/// <summary>The result of a finished job; the command line writes it as the summary JSON.</summary>
+[GenerateSerializer, Immutable]
+public sealed record JobSummary(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] JobState Status,
+    [property: Id(2)] double Epochs,
+    [property: Id(3)] int Steps,
+    [property: Id(4)] double FinalTrainLoss,
+    [property: Id(5)] double TestAccuracy,
+    [property: Id(6)] double TestLoss,
+    [property: Id(7)] double SamplesPerSecond,
+    [property: Id(8)] int Workers,
+    [property: Id(9)] double ParameterL2,
+    [property: Id(10)] double TrainSeconds,
+    [property: Id(11)] ImmutableArray<AuditRecord> Findings,
+    [property: Id(12)] ImmutableArray<AuditRecord> Remedies,
+    [property: Id(13)] ImmutableArray<double> LossHistory,
+    [property: Id(14)] string? Error,
+    [property: Id(15)] string? LastCheckpoint);
+
+/// <summary>One finding or remedy: when, what, and why.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AuditRecord(
+    [property: Id(0)] int Step,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string Detail);

@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+
+namespace Platform.Grains.Interfaces.Jobs;
+
+/// <summary>A worker's periodic progress report.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkerReport(
+    [property: Id(0)] int Rank,
+    [property: Id(1)] int Step,
+    [property: Id(2)] double Epoch,
+    [property: Id(3)] double Loss,
+    [property: Id(4)] double SamplesPerSecond,
+    [property: Id(5)] int TotalSteps);
+
+/// <summary>A worker's final figures.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkerOutcome(
+    [property: Id(0)] int Rank,
+    [property: Id(1)] int Steps,
+    [property: Id(2)] double Epochs,
+    [property: Id(3)] double FinalTrainLoss,
+    [property: Id(4)] double TestAccuracy,
+    [property: Id(5)] double TestLoss,
+    [property: Id(6)] double ParameterL2,
+    [property: Id(7)] double SamplesPerSecond,
+    [property: Id(8)] double TrainSeconds,
+    [property: Id(9)] ImmutableArray<double> LossHistory);
+
+/// <summary>A checkpoint written by rank 0.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CheckpointRecord(
+    [property: Id(0)] int Step,
+    [property: Id(1)] string File,
+    [property: Id(2)] string Sha256);

@@ -1,0 +1,19 @@
+namespace Platform.Grains.Interfaces.Workers;
+
+/// <summary>
+/// One rank of a job (key: <c>{job}/{rank}</c>): owns a model replica, its optimizer and its data
+/// shard, and runs the step loop until the job's steps are done or it is told to stop.
+/// </summary>
+public interface IWorkerGrain : IGrainWithStringKey
+{
+    /// <summary>Builds the replica and starts its step loop; returns once the loop is running.</summary>
+    Task StartAsync(WorkerAssignment assignment);
+
+    Task CancelAsync();
+
+    Task PauseAsync();
+
+    Task ResumeAsync();
+
+    static string KeyFor(string jobId, int rank) => $"{jobId}/{rank}";
+}

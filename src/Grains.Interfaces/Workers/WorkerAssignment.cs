@@ -1,0 +1,11 @@
+namespace Platform.Grains.Interfaces.Workers;
+
+/// <summary>What one rank is to do: which job, which rank of how many, and where to start from.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkerAssignment(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] string SpecYaml,
+    [property: Id(2)] int Rank,
+    [property: Id(3)] int WorldSize,
+    [property: Id(4)] string CheckpointDir,
+    [property: Id(5)] string? ResumeFrom);

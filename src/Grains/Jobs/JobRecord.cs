@@ -1,0 +1,28 @@
+using Platform.Grains.Interfaces.Jobs;
+
+namespace Platform.Grains.Jobs;
+
+/// <summary>A job's persisted state: spec, lifecycle, progress, checkpoint index and result.</summary>
+[GenerateSerializer]
+public sealed class JobRecord
+{
+    [Id(0)] public string SpecYaml { get; set; } = "";
+
+    [Id(1)] public JobState State { get; set; }
+
+    [Id(2)] public int Workers { get; set; }
+
+    [Id(3)] public int TotalSteps { get; set; }
+
+    [Id(4)] public string CheckpointDir { get; set; } = "";
+
+    [Id(5)] public List<CheckpointRecord> Checkpoints { get; set; } = [];
+
+    [Id(6)] public string? Error { get; set; }
+
+    [Id(7)] public FailureKind FailureKind { get; set; }
+
+    [Id(8)] public JobSummary? Summary { get; set; }
+
+    [Id(9)] public WorkerReport? LastReport { get; set; }
+}

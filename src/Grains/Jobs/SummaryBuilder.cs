@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using Platform.Grains.Interfaces.Jobs;
+
+namespace Platform.Grains.Jobs;
+
+/// <summary>Turns rank 0's outcome (or the progress so far, for a job that did not finish) into a summary.</summary>
+internal static class SummaryBuilder
+{
+    public static JobSummary From(string jobId, JobRecord record, WorkerOutcome? outcome)
+    {
+        var report = record.LastReport;
+        return new JobSummary(
+            jobId,
+            record.State,
+            Epochs: outcome?.Epochs ?? report?.Epoch ?? 0,
+            Steps: outcome?.Steps ?? report?.Step ?? 0,
+            FinalTrainLoss: outcome?.FinalTrainLoss ?? report?.Loss ?? double.NaN,
+            TestAccuracy: outcome?.TestAccuracy ?? double.NaN,
+            TestLoss: outcome?.TestLoss ?? double.NaN,
+            SamplesPerSecond: outcome?.SamplesPerSecond ?? report?.SamplesPerSecond ?? 0,
+            Workers: record.Workers,
+            ParameterL2: outcome?.ParameterL2 ?? double.NaN,
+            TrainSeconds: outcome?.TrainSeconds ?? 0,
+            Findings: [],
+            Remedies: [],
+            LossHistory: outcome?.LossHistory ?? ImmutableArray<double>.Empty,
+            Error: record.Error,
+            LastCheckpoint: record.Checkpoints.Count > 0 ? record.Checkpoints[^1].File : null);
+    }
+}

@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Logging;
+using Platform.Grains.Interfaces.Jobs;
+using Platform.Grains.Interfaces.Workers;
+using Platform.Spec;
+using Platform.Training.Checkpoints;
+
+namespace Platform.Grains.Jobs;
+
+/// <summary>Coordinates one job: validates it, starts a worker per rank, and records progress and the result.</summary>
+public sealed class TrainingJobGrain(
+    [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobRecord> record,
+    ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
+{
+    private TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<int, WorkerOutcome> outcomes = [];
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    private JobRecord Job => record.State;
+
+    public async Task<JobProgress> SubmitAsync(JobSubmission submission)
+    {
+        if (Job.State != JobState.None && !(submission.Resume && Job.State.IsTerminal()))
+        {
+            return Progress() with { Error = $"job {JobId} already exists ({Job.State.Label()})", FailureKind = FailureKind.BadInput };
+        }
+
+        JobSpec spec;
+        try
+        {
+            spec = JobSpecDocument.Parse(submission.SpecYaml).Validate();
+        }
+        catch (SpecException e)
+        {
+            return Progress() with { State = JobState.Failed, Error = e.Message, FailureKind = FailureKind.BadInput };
+        }
+
+        var checkpointDir = Path.Combine(spec.Checkpoint.Dir, JobId);
+        string? resumeFrom = null;
+        if (submission.Resume)
+        {
+            resumeFrom = new CheckpointDirectory(checkpointDir).Latest(CheckpointFile.Verify)?.File;
+            if (resumeFrom is null)
+            {
+                return Progress() with { State = JobState.Failed, Error = $"no usable checkpoint to resume from in {checkpointDir}", FailureKind = FailureKind.BadInput };
+            }
+        }
+
+        ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        outcomes.Clear();
+        record.State = new JobRecord { SpecYaml = submission.SpecYaml, Workers = spec.Workers, CheckpointDir = checkpointDir, State = JobState.Running };
+        await record.WriteStateAsync();
+        DelayDeactivation(TimeSpan.FromDays(7));
+        logger.LogInformation("Job {Job} starting {Workers} worker(s)", JobId, spec.Workers);
+        await Task.WhenAll(Enumerable.Range(0, spec.Workers).Select(rank => Worker(rank).StartAsync(
+            new WorkerAssignment(JobId, submission.SpecYaml, rank, spec.Workers, checkpointDir, resumeFrom))));
+        return Progress();
+    }
+
+    public Task<JobProgress> GetProgressAsync() => Task.FromResult(Progress());
+
+    public async Task<JobProgress> WaitAsync(TimeSpan maxWait)
+    {
+        if (!Job.State.IsTerminal() && Job.State != JobState.None)
+        {
+            await Task.WhenAny(ended.Task, Task.Delay(maxWait));
+        }
+
+        return Progress();
+    }
+
+    public Task<JobSummary?> GetSummaryAsync() => Task.FromResult(Job.Summary);
+
+    public async Task CancelAsync()
+    {
+        if (Job.State.IsTerminal() || Job.State == JobState.None)
+        {
+            return;
+        }
+
+        await ForEachWorker(w => w.CancelAsync());
+        await FinishAsync(JobState.Cancelled, null, FailureKind.None, null);
+    }
+
+    public async Task PauseAsync()
+    {
+        if (Job.State == JobState.Running)
+        {
+            await ForEachWorker(w => w.PauseAsync());
+            Job.State = JobState.Paused;
+            await record.WriteStateAsync();
+        }
+    }
+
+    public async Task ResumeAsync()
+    {
+        if (Job.State == JobState.Paused)
+        {
+            await ForEachWorker(w => w.ResumeAsync());
+            Job.State = JobState.Running;
+            await record.WriteStateAsync();
+        }
+    }
+
+    public Task ReportAsync(WorkerReport report)
+    {
+        if (report.Rank == 0 && !Job.State.IsTerminal())
+        {
+            Job.LastReport = report;
+            Job.TotalSteps = report.TotalSteps;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task CheckpointWrittenAsync(CheckpointRecord checkpoint)
+    {
+        Job.Checkpoints.Add(checkpoint);
+        await record.WriteStateAsync();
+    }
+
+    public async Task WorkerCompletedAsync(WorkerOutcome outcome)
+    {
+        outcomes[outcome.Rank] = outcome;
+        if (outcomes.Count == Job.Workers && !Job.State.IsTerminal())
+        {
+            Job.LastReport = new WorkerReport(0, outcome.Steps, outcome.Epochs, outcome.FinalTrainLoss, outcome.SamplesPerSecond, outcome.Steps);
+            Job.TotalSteps = outcome.Steps;
+            await FinishAsync(JobState.Completed, null, FailureKind.None, outcomes[0]);
+        }
+    }
+
+    public async Task WorkerFailedAsync(int rank, string error, FailureKind kind)
+    {
+        if (Job.State.IsTerminal())
+        {
+            return;
+        }
+
+        logger.LogWarning("Job {Job} rank {Rank} failed: {Error}", JobId, rank, error);
+        await ForEachWorker(w => w.CancelAsync());
+        await FinishAsync(JobState.Failed, Job.Workers > 1 ? $"rank {rank}: {error}" : error, kind, null);
+    }
+
+    public Task WorkerCancelledAsync(int rank, int step)
+    {
+        logger.LogInformation("Job {Job} rank {Rank} stopped at step {Step}", JobId, rank, step);
+        return Task.CompletedTask;
+    }
+
+    private async Task FinishAsync(JobState state, string? error, FailureKind kind, WorkerOutcome? outcome)
+    {
+        Job.State = state;
+        Job.Error = error;
+        Job.FailureKind = kind;
+        Job.Summary = SummaryBuilder.From(JobId, Job, outcome);
+        await record.WriteStateAsync();
+        logger.LogInformation("Job {Job} {State}", JobId, state.Label());
+        ended.TrySetResult();
+    }
+
+    private JobProgress Progress()
+    {
+        var r = Job.LastReport;
+        return new JobProgress(
+            JobId, Job.State, r?.Step ?? 0, Job.TotalSteps, r?.Epoch ?? 0, r?.Loss ?? double.NaN,
+            r?.SamplesPerSecond ?? 0, Job.Workers, Job.Error, Job.FailureKind);
+    }
+
+    private IWorkerGrain Worker(int rank) => GrainFactory.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(JobId, rank));
+
+    private Task ForEachWorker(Func<IWorkerGrain, Task> action) =>
+        Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(rank => action(Worker(rank))));
+}

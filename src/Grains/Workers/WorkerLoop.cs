@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using Platform.Grains.Interfaces.Jobs;
+using Platform.Grains.Interfaces.Workers;
+using Platform.Spec;
+using Platform.Training.Checkpoints;
+using Platform.Training.Data;
+using Platform.Training.Engine;
+
+namespace Platform.Grains.Workers;
+
+/// <summary>
+/// A rank's step loop on a dedicated thread. It checks for pause and cancel at every step boundary,
+/// writes checkpoints on rank 0, reports progress a few times a second, and tells the job how it ended.
+/// </summary>
+internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain job, ILogger logger, TimeProvider clock)
+{
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
+    private readonly CancellationTokenSource cancel = new();
+    private readonly ManualResetEventSlim running = new(initialState: true);
+    private long trainTicks;
+    private int stepsThisRun;
+
+    public void Start() =>
+        new Thread(Run) { IsBackground = true, Name = $"worker {IWorkerGrain.KeyFor(assignment.JobId, assignment.Rank)}" }.Start();
+
+    public void Cancel() => cancel.Cancel();
+
+    public void Pause() => running.Reset();
+
+    public void Resume() => running.Set();
+
+    private void Run()
+    {
+        try
+        {
+            var spec = JobSpecDocument.Parse(assignment.SpecYaml).Validate();
+            using var session = new TrainingSession(spec, assignment.Rank, assignment.WorldSize);
+            if (assignment.ResumeFrom is not null)
+            {
+                session.RestoreCheckpoint(assignment.ResumeFrom);
+            }
+
+            if (Train(session, spec))
+            {
+                Wait(job.WorkerCompletedAsync(Outcome(session, spec.BatchSize)));
+            }
+            else
+            {
+                Wait(job.WorkerCancelledAsync(assignment.Rank, session.Step));
+            }
+        }
+        catch (Exception e) when (e is SpecException or DatasetUnavailableException or CheckpointCorruptException or CheckpointMismatchException or ArgumentException)
+        {
+            Wait(job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.BadInput));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Worker {Job}/{Rank} failed", assignment.JobId, assignment.Rank);
+            Wait(job.WorkerFailedAsync(assignment.Rank, $"{e.GetType().Name}: {e.Message}", FailureKind.Internal));
+        }
+    }
+
+    /// <summary>Runs steps until done (true) or cancelled (false).</summary>
+    private bool Train(TrainingSession session, JobSpec spec)
+    {
+        var checkpoints = new CheckpointDirectory(assignment.CheckpointDir);
+        var started = clock.GetTimestamp();
+        var (lastReport, lastStep) = (started, session.Step);
+        while (!session.Finished)
+        {
+            if (!running.IsSet)
+            {
+                running.Wait(cancel.Token);
+            }
+
+            if (cancel.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            var stepStart = clock.GetTimestamp();
+            var result = session.RunStep();
+            trainTicks += clock.GetTimestamp() - stepStart;
+            stepsThisRun++;
+            if (assignment.Rank == 0 && result.Step % spec.Checkpoint.Interval == 0)
+            {
+                Checkpoint(session, checkpoints, spec.Checkpoint.Keep);
+            }
+
+            if (clock.GetElapsedTime(lastReport) >= ReportEvery || session.Finished)
+            {
+                var rate = spec.BatchSize * (result.Step - lastStep) / clock.GetElapsedTime(lastReport).TotalSeconds;
+                _ = job.ReportAsync(new WorkerReport(assignment.Rank, result.Step, session.EpochsDone, result.Loss, rate, session.TotalSteps));
+                (lastReport, lastStep) = (clock.GetTimestamp(), result.Step);
+            }
+        }
+
+        if (assignment.Rank == 0 && session.Step % spec.Checkpoint.Interval != 0)
+        {
+            Checkpoint(session, checkpoints, spec.Checkpoint.Keep);
+        }
+
+        return true;
+    }
+
+    private void Checkpoint(TrainingSession session, CheckpointDirectory checkpoints, int keep)
+    {
+        var file = checkpoints.FileFor(session.Step);
+        var sha = session.SaveCheckpoint(file);
+        checkpoints.Add(new CheckpointEntry(session.Step, Path.GetFileName(file), sha), keep);
+        Wait(job.CheckpointWrittenAsync(new CheckpointRecord(session.Step, file, sha)));
+    }
+
+    private WorkerOutcome Outcome(TrainingSession session, int batch)
+    {
+        var eval = session.Evaluate();
+        var seconds = TimeSpan.FromTicks(trainTicks * TimeSpan.TicksPerSecond / clock.TimestampFrequency).TotalSeconds;
+        var losses = session.Losses;
+        var tail = losses.Skip(Math.Max(0, losses.Count - session.BatchesPerEpoch)).ToList();
+        return new WorkerOutcome(
+            assignment.Rank,
+            session.Step,
+            session.EpochsDone,
+            tail.Count > 0 ? tail.Average(l => (double)l) : double.NaN,
+            eval.Accuracy,
+            eval.Loss,
+            session.ParameterL2(),
+            seconds > 0 ? stepsThisRun * (double)batch / seconds : 0,
+            seconds,
+            [.. losses.Select(l => (double)l)]);
+    }
+
+    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+}

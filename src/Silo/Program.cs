@@ -1,0 +1,1 @@
+return await Platform.Silo.SiloProgram.RunAsync(args);

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.Silo.CommandLine;
+using Platform.Silo.Hosting;
+
+namespace Platform.Silo;
+
+/// <summary>Runs a silo until it is stopped (Ctrl+C or SIGTERM).</summary>
+public static class SiloProgram
+{
+    public const string Usage =
+        "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost] [--cluster-id ID] [--service-id ID]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        SiloOptions options;
+        try
+        {
+            var reader = new ArgReader(args, new HashSet<string>());
+            options = SiloOptions.Parse(reader);
+            reader.Done(maxPositionals: 0);
+        }
+        catch (UsageException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}\n{Usage}");
+            return 2;
+        }
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Orleans", LogLevel.Warning);
+        builder.AddPlatformSilo(options);
+        using var host = builder.Build();
+        await host.StartAsync();
+        await Console.Out.WriteLineAsync($"silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}");
+        await host.WaitForShutdownAsync();
+        return 0;
+    }
+}

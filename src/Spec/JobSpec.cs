@@ -1,0 +1,70 @@
+namespace Platform.Spec;
+
+/// <summary>A validated training job: what to train, on what, how, and for how long.</summary>
+public sealed record JobSpec(
+    string? Name,
+    ModelSpec Model,
+    DataSpec Data,
+    OptimizerSpec Optimizer,
+    ScheduleSpec Schedule,
+    int BatchSize,
+    int? Epochs,
+    int? Steps,
+    int Workers,
+    int Seed,
+    int? Threads,
+    CheckpointSpec Checkpoint,
+    HealthSpec Health)
+{
+    /// <summary>Batch size each rank computes on; the global batch is split evenly.</summary>
+    public int LocalBatchSize => BatchSize / Workers;
+
+    internal static JobSpec Read(SpecNode root)
+    {
+        var spec = new JobSpec(
+            root.OptionalString("name"),
+            ModelSpec.Read(root.Section("model")),
+            DataSpec.Read(root.Section("data")),
+            OptimizerSpec.Read(root.Section("optimizer")),
+            ScheduleSpec.Read(root.Section("schedule")),
+            BatchSize: root.Int("batch_size", 128, min: 1),
+            Epochs: root.OptionalInt("epochs", min: 1),
+            Steps: root.OptionalInt("steps", min: 1),
+            Workers: root.Int("workers", 1, min: 1, max: 1024),
+            Seed: root.Int("seed", 1),
+            Threads: root.OptionalInt("threads", min: 1, max: 1024),
+            Checkpoint: CheckpointSpec.Read(root.Section("checkpoint")),
+            Health: HealthSpec.Read(root.Section("health")));
+        root.RejectUnknownKeys();
+        spec.CheckCombinations();
+        return spec.Epochs is null && spec.Steps is null ? spec with { Epochs = 1 } : spec;
+    }
+
+    private void CheckCombinations()
+    {
+        if (Epochs is not null && Steps is not null)
+        {
+            throw new SpecException("steps", "set either epochs or steps, not both");
+        }
+
+        if (BatchSize % Workers != 0)
+        {
+            throw new SpecException("batch_size", $"must be divisible by workers ({Workers}) so every rank gets the same share (got {BatchSize})");
+        }
+
+        if (Model.Kind == "cnn" && Data.Dataset != "fashion-mnist")
+        {
+            throw new SpecException("model.kind", $"cnn needs image data (fashion-mnist), not '{Data.Dataset}'");
+        }
+
+        if (Model.Kind == "cnn" && Model.Depth > 4)
+        {
+            throw new SpecException("model.depth", $"cnn halves 28x28 images once per stage, so at most 4 stages (got {Model.Depth})");
+        }
+
+        if (Data.IsRegression && Model.Kind == "cnn")
+        {
+            throw new SpecException("data.dataset", "adding is a sequence task; use model.kind rnn or mlp");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Platform.Spec;
+
+/// <summary>
+/// A job spec as YAML text plus <c>--set key.path=value</c> overrides. The merged text is what
+/// crosses to the cluster, so the silo validates exactly what the client validated.
+/// </summary>
+public sealed class JobSpecDocument
+{
+    private readonly YamlMappingNode root;
+
+    private JobSpecDocument(YamlMappingNode root) => this.root = root;
+
+    public static JobSpecDocument Load(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new SpecException("", $"spec file not found: {file}");
+        }
+
+        return Parse(File.ReadAllText(file));
+    }
+
+    public static JobSpecDocument Parse(string yaml)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new SpecException("", $"malformed YAML at line {e.Start.Line}, column {e.Start.Column}: {FirstLine(e.Message)}");
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return new JobSpecDocument(new YamlMappingNode());
+        }
+
+        return stream.Documents[0].RootNode is YamlMappingNode map
+            ? new JobSpecDocument(map)
+            : throw new SpecException("", "a job spec must be a YAML mapping of settings (model:, data:, optimizer:, ...)");
+    }
+
+    /// <summary>Applies one <c>key.path=value</c> override; the value is read as YAML (numbers, null, {a: 1}).</summary>
+    public JobSpecDocument Set(string assignment)
+    {
+        var eq = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0)
+        {
+            throw new SpecException("", $"--set expects key.path=value (got '{assignment}')");
+        }
+
+        var keys = assignment[..eq].Trim().Split('.');
+        if (keys.Any(k => k.Length == 0))
+        {
+            throw new SpecException("", $"--set has an empty key in '{assignment[..eq]}'");
+        }
+
+        var value = ParseValue(assignment[(eq + 1)..], assignment[..eq]);
+        var map = root;
+        for (var i = 0; i < keys.Length - 1; i++)
+        {
+            map = ChildMapping(map, keys[i], string.Join('.', keys[..(i + 1)]));
+        }
+
+        map.Children[new YamlScalarNode(keys[^1])] = value;
+        return this;
+    }
+
+    public JobSpecDocument Set(string path, int value) => Set($"{path}={value.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>Removes a top-level key, e.g. <c>steps</c> when the command line asks for epochs.</summary>
+    public JobSpecDocument Remove(string key)
+    {
+        root.Children.Remove(new YamlScalarNode(key));
+        return this;
+    }
+
+    public JobSpec Validate() => JobSpec.Read(new SpecNode(root, ""));
+
+    public string ToYaml()
+    {
+        var writer = new StringWriter(CultureInfo.InvariantCulture);
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
+    private static YamlMappingNode ChildMapping(YamlMappingNode map, string key, string path)
+    {
+        var k = new YamlScalarNode(key);
+        if (map.Children.TryGetValue(k, out var existing))
+        {
+            return existing switch
+            {
+                YamlMappingNode m => m,
+                YamlScalarNode s when s.Value is null or "" or "~" or "null" => Replace(map, k),
+                _ => throw new SpecException(path, "is a single value; cannot set a key inside it"),
+            };
+        }
+
+        return Replace(map, k);
+    }
+
+    private static YamlMappingNode Replace(YamlMappingNode map, YamlScalarNode key)
+    {
+        var fresh = new YamlMappingNode();
+        map.Children[key] = fresh;
+        return fresh;
+    }
+
+    private static YamlNode ParseValue(string text, string path)
+    {
+        if (text.Trim().Length == 0)
+        {
+            return new YamlScalarNode("null");
+        }
+
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader($"v: {text}"));
+            return ((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("v")];
+        }
+        catch (YamlException e)
+        {
+            throw new SpecException(path, $"--set value is not valid YAML: {FirstLine(e.Message)}");
+        }
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}

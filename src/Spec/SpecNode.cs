@@ -1,0 +1,160 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Platform.Spec;
+
+/// <summary>
+/// A YAML mapping read field by field. Every getter records the key it read, so that
+/// <see cref="RejectUnknownKeys"/> can name any key that no field claimed.
+/// </summary>
+internal sealed class SpecNode
+{
+    private readonly YamlMappingNode map;
+    private readonly string path;
+    private readonly HashSet<string> known = new(StringComparer.Ordinal);
+
+    public SpecNode(YamlMappingNode map, string path)
+    {
+        this.map = map;
+        this.path = path;
+    }
+
+    public SpecNode Section(string key)
+    {
+        var node = Find(key);
+        return node switch
+        {
+            null => new SpecNode(new YamlMappingNode(), PathOf(key)),
+            YamlScalarNode s when IsNull(s) => new SpecNode(new YamlMappingNode(), PathOf(key)),
+            YamlMappingNode m => new SpecNode(m, PathOf(key)),
+            _ => throw new SpecException(PathOf(key), "must be a mapping of settings"),
+        };
+    }
+
+    public string Choice(string key, string fallback, params string[] allowed)
+    {
+        var value = Scalar(key)?.ToLowerInvariant() ?? fallback;
+        if (!allowed.Contains(value))
+        {
+            throw new SpecException(PathOf(key), $"unknown value '{value}' (expected one of: {string.Join(", ", allowed)})");
+        }
+
+        return value;
+    }
+
+    public string? OptionalString(string key) => Scalar(key);
+
+    public string String(string key, string fallback)
+    {
+        var value = Scalar(key) ?? fallback;
+        return value.Length == 0 ? throw new SpecException(PathOf(key), "must not be empty") : value;
+    }
+
+    public int Int(string key, int fallback, int min = int.MinValue, int max = int.MaxValue) =>
+        OptionalInt(key, min, max) ?? fallback;
+
+    public int? OptionalInt(string key, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new SpecException(PathOf(key), $"must be an integer (got '{text}')");
+        }
+
+        return value < min || value > max ? throw new SpecException(PathOf(key), RangeText(min, max, text)) : value;
+    }
+
+    public double Double(string key, double fallback, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool exclusiveMin = false)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            throw new SpecException(PathOf(key), $"must be a number (got '{text}')");
+        }
+
+        if (value < min || value > max || (exclusiveMin && value == min))
+        {
+            var low = exclusiveMin ? $"> {Format(min)}" : $">= {Format(min)}";
+            var bound = double.IsPositiveInfinity(max) ? $"must be {low}" : $"must be {low} and <= {Format(max)}";
+            throw new SpecException(PathOf(key), $"{bound} (got {text})");
+        }
+
+        return value;
+    }
+
+    public bool Bool(string key, bool fallback)
+    {
+        var text = Scalar(key);
+        return text?.ToLowerInvariant() switch
+        {
+            null => fallback,
+            "true" or "yes" or "on" => true,
+            "false" or "no" or "off" => false,
+            _ => throw new SpecException(PathOf(key), $"must be true or false (got '{text}')"),
+        };
+    }
+
+    /// <summary>Fails on the first key that no getter asked for: a typo must not be silently ignored.</summary>
+    public void RejectUnknownKeys()
+    {
+        foreach (var entry in map.Children)
+        {
+            var key = ((YamlScalarNode)entry.Key).Value ?? "";
+            if (!known.Contains(key))
+            {
+                var expected = known.Count == 0 ? "this section takes no settings" : $"expected one of: {string.Join(", ", known.Order())}";
+                throw new SpecException(PathOf(key), $"unknown key ({expected})");
+            }
+        }
+    }
+
+    public string PathOf(string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    private string? Scalar(string key)
+    {
+        var node = Find(key);
+        return node switch
+        {
+            null => null,
+            YamlScalarNode s when IsNull(s) => null,
+            YamlScalarNode s => s.Value,
+            _ => throw new SpecException(PathOf(key), "must be a single value, not a list or mapping"),
+        };
+    }
+
+    private YamlNode? Find(string key)
+    {
+        known.Add(key);
+        foreach (var entry in map.Children)
+        {
+            if (entry.Key is YamlScalarNode k && k.Value == key)
+            {
+                return entry.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsNull(YamlScalarNode s) =>
+        s.Style == YamlDotNet.Core.ScalarStyle.Plain && (s.Value is null or "" or "~" or "null" or "Null" or "NULL");
+
+    private static string RangeText(int min, int max, string got) => (min, max) switch
+    {
+        (int.MinValue, _) => $"must be <= {max} (got {got})",
+        (_, int.MaxValue) => $"must be >= {min} (got {got})",
+        _ => $"must be between {min} and {max} (got {got})",
+    };
+
+    private static string Format(double v) => v.ToString("G", CultureInfo.InvariantCulture);
+}

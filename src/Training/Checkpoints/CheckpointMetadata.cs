@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Platform.Training.Checkpoints;
+
+/// <summary>
+/// What a checkpoint records besides tensors. The data order is a pure function of (seed, epoch), so
+/// the step plus the seed is the whole random state training needs to continue identically.
+/// </summary>
+public sealed record CheckpointMetadata(
+    [property: JsonPropertyName("step")] int Step,
+    [property: JsonPropertyName("epoch")] int Epoch,
+    [property: JsonPropertyName("batch_in_epoch")] int BatchInEpoch,
+    [property: JsonPropertyName("seed")] int Seed,
+    [property: JsonPropertyName("optimizer_updates")] long OptimizerUpdates,
+    [property: JsonPropertyName("world_size")] int WorldSize,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("loss_history")] float[] LossHistory);

@@ -1,0 +1,70 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Models;
+
+/// <summary>Activation, normalisation and initialisation choices shared by the model builders.</summary>
+internal static class Layers
+{
+    public static nn.Module<Tensor, Tensor> Activation(string name) => name switch
+    {
+        "sigmoid" => nn.Sigmoid(),
+        "tanh" => nn.Tanh(),
+        "relu" => nn.ReLU(),
+        "gelu" => nn.GELU(),
+        _ => throw new ArgumentException($"unknown activation '{name}'"),
+    };
+
+    /// <summary>A normalisation layer over <paramref name="features"/>, or identity for <c>none</c>.</summary>
+    public static nn.Module<Tensor, Tensor> Norm1d(string kind, long features) => kind switch
+    {
+        "batch" => nn.BatchNorm1d(features),
+        "layer" => nn.LayerNorm(features),
+        _ => nn.Identity(),
+    };
+
+    public static nn.Module<Tensor, Tensor> Norm2d(string kind, long channels) => kind switch
+    {
+        "batch" => nn.BatchNorm2d(channels),
+        "layer" => nn.GroupNorm(1, channels),
+        _ => nn.Identity(),
+    };
+
+    /// <summary>
+    /// Re-initialises every linear and convolution weight: <c>xavier</c> (Glorot uniform) or <c>he</c>
+    /// (Kaiming normal, fan-in, ReLU gain), biases to zero. <c>default</c> keeps torch's own.
+    /// </summary>
+    public static void Initialise(nn.Module module, string init)
+    {
+        if (init == "default")
+        {
+            return;
+        }
+
+        using var noGrad = no_grad();
+        foreach (var (_, child) in module.named_modules())
+        {
+            var (weight, bias) = child switch
+            {
+                Linear l => (l.weight, l.bias),
+                Conv2d c => (c.weight, c.bias),
+                _ => (null, null),
+            };
+            if (weight is null)
+            {
+                continue;
+            }
+
+            if (init == "xavier")
+            {
+                nn.init.xavier_uniform_(weight);
+            }
+            else
+            {
+                nn.init.kaiming_normal_(weight, nonlinearity: nn.init.NonlinearityType.ReLU);
+            }
+
+            bias?.zero_();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using static TorchSharp.torch;
+
+namespace Platform.Training.Optim;
+
+/// <summary>Adam with L2 weight decay, or AdamW (decoupled decay) when <c>decoupled</c>; PyTorch's formulation.</summary>
+public sealed class Adam : IOptimizer
+{
+    private readonly IReadOnlyList<(string Name, Tensor Param)> parameters;
+    private readonly Tensor[] firstMoments;
+    private readonly Tensor[] secondMoments;
+    private readonly double beta1;
+    private readonly double beta2;
+    private readonly double eps;
+    private readonly double weightDecay;
+    private readonly bool decoupled;
+
+    public Adam(IReadOnlyList<(string Name, Tensor Param)> parameters, double beta1, double beta2, double eps, double weightDecay, bool decoupled)
+    {
+        this.parameters = parameters;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+        firstMoments = parameters.Select(p => zeros_like(p.Param)).ToArray();
+        secondMoments = parameters.Select(p => zeros_like(p.Param)).ToArray();
+    }
+
+    public long Updates { get; set; }
+
+    public void Step(double lr)
+    {
+        Updates++;
+        var correction1 = 1 - Math.Pow(beta1, Updates);
+        var correction2 = Math.Sqrt(1 - Math.Pow(beta2, Updates));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i].Param;
+            var g = p.grad;
+            if (g is null)
+            {
+                continue;
+            }
+
+            if (weightDecay != 0 && decoupled)
+            {
+                p.mul_(1 - (lr * weightDecay));
+            }
+            else if (weightDecay != 0)
+            {
+                g = g.add(p, weightDecay);
+            }
+
+            firstMoments[i].mul_(beta1).add_(g, 1 - beta1);
+            secondMoments[i].mul_(beta2).addcmul_(g, g, 1 - beta2);
+            var denom = secondMoments[i].sqrt().div_(correction2).add_(eps);
+            p.addcdiv_(firstMoments[i], denom, -lr / correction1);
+        }
+    }
+
+    public IEnumerable<(string Name, Tensor Value)> State() =>
+        firstMoments.Select((m, i) => ($"exp_avg.{parameters[i].Name}", m))
+            .Concat(secondMoments.Select((v, i) => ($"exp_avg_sq.{parameters[i].Name}", v)));
+
+    public void Dispose()
+    {
+        foreach (var t in firstMoments.Concat(secondMoments))
+        {
+            t.Dispose();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using static TorchSharp.torch;
+
+namespace Platform.Training.Optim;
+
+/// <summary>
+/// An optimizer whose whole state is tensors it owns, so a checkpoint can capture it exactly and a
+/// resumed run continues bit for bit. The learning rate comes in per step, from the schedule.
+/// </summary>
+public interface IOptimizer : IDisposable
+{
+    /// <summary>Updates applied so far (Adam's bias correction counts them).</summary>
+    long Updates { get; set; }
+
+    /// <summary>Applies one update from the parameters' current gradients.</summary>
+    void Step(double lr);
+
+    /// <summary>Named state tensors, e.g. <c>momentum.layers.0.weight</c>.</summary>
+    IEnumerable<(string Name, Tensor Value)> State();
+}
