@@ -35,6 +35,11 @@ public sealed class JobSpecDocument
         {
             throw new SpecException("", $"malformed YAML at line {e.Start.Line}, column {e.Start.Column}: {FirstLine(e.Message)}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, on some unterminated flow collections.
+            throw new SpecException("", "malformed YAML: unterminated or unbalanced [ ] or { } (check brackets and quotes)");
+        }
 
         if (stream.Documents.Count == 0)
         {

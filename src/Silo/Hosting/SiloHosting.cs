@@ -9,13 +9,18 @@ public static class SiloHosting
 {
     public static IHostApplicationBuilder AddPlatformSilo(this IHostApplicationBuilder builder, SiloOptions options)
     {
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary, options.ServiceId, options.ClusterId);
-            silo.AddMemoryGrainStorage(StorageNames.Jobs);
-        });
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary, options.ServiceId, options.ClusterId)
+            .AddPlatformGrains());
         return builder;
+    }
+
+    /// <summary>What the grains need from any silo, whatever its clustering: job storage and a clock.</summary>
+    public static ISiloBuilder AddPlatformGrains(this ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(StorageNames.Jobs);
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        return silo;
     }
 
     /// <summary>Options for a silo living inside another process: free loopback ports, no gateway.</summary>

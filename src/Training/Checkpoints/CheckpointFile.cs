@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Checkpoints;
@@ -15,6 +16,9 @@ public static class CheckpointFile
     private static readonly byte[] Magic = "PLATCKPT"u8.ToArray();
     private const int FormatVersion = 1;
 
+    // Loss histories may hold NaN or Infinity from a diverged step; the header must still be writable.
+    private static readonly JsonSerializerOptions HeaderJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>Writes atomically and returns the file's SHA-256 (hex).</summary>
     public static string Write(string path, CheckpointMetadata metadata, IEnumerable<(string Name, Tensor Value)> tensors)
     {
@@ -28,7 +32,7 @@ public static class CheckpointFile
             {
                 writer.Write(Magic);
                 writer.Write(FormatVersion);
-                WriteBlock(writer, JsonSerializer.SerializeToUtf8Bytes(metadata));
+                WriteBlock(writer, JsonSerializer.SerializeToUtf8Bytes(metadata, HeaderJson));
                 var list = tensors.ToList();
                 writer.Write(list.Count);
                 foreach (var (name, value) in list)
@@ -78,7 +82,7 @@ public static class CheckpointFile
             throw new CheckpointCorruptException(path, $"format version {version} is not supported");
         }
 
-        var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(reader.ReadBytes(reader.ReadInt32()))
+        var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(reader.ReadBytes(reader.ReadInt32()), HeaderJson)
             ?? throw new CheckpointCorruptException(path, "empty header");
         var count = reader.ReadInt32();
         var tensors = new Dictionary<string, Tensor>(count, StringComparer.Ordinal);

@@ -1,0 +1,158 @@
+namespace Platform.Spec.Tests;
+
+public sealed class JobSpecDocumentTests
+{
+    private const string Full = """
+        model: {kind: mlp, depth: 10, width: 256, activation: sigmoid, init: default, norm: none, residual: false}
+        data: {dataset: fashion-mnist, dir: null, limit: null}
+        optimizer: {kind: sgd, lr: 0.1, momentum: 0.9, weight_decay: 0}
+        schedule: {kind: constant, warmup_steps: 0}
+        batch_size: 128
+        epochs: 2
+        workers: 1
+        seed: 1
+        checkpoint: {dir: checkpoints, interval: 200}
+        health: {}
+        """;
+
+    [Fact]
+    public void Reads_every_documented_key()
+    {
+        var spec = JobSpecDocument.Parse(Full).Validate();
+
+        Assert.Equal(new ModelSpec("mlp", 10, 256, "sigmoid", "default", "none", false, "lstm"), spec.Model);
+        Assert.Equal("fashion-mnist", spec.Data.Dataset);
+        Assert.Null(spec.Data.Limit);
+        Assert.Equal(("sgd", 0.1, 0.9), (spec.Optimizer.Kind, spec.Optimizer.Lr, spec.Optimizer.Momentum));
+        Assert.Equal((128, 2, (int?)null, 1, 1), (spec.BatchSize, spec.Epochs!.Value, spec.Steps, spec.Workers, spec.Seed));
+        Assert.Equal(new CheckpointSpec("checkpoints", 200, 3), spec.Checkpoint);
+    }
+
+    [Fact]
+    public void Empty_document_gets_defaults()
+    {
+        var spec = JobSpecDocument.Parse("").Validate();
+
+        Assert.Equal("mlp", spec.Model.Kind);
+        Assert.Equal(1, spec.Epochs);
+    }
+
+    [Theory]
+    [InlineData("model: {kind: mlp, dpeth: 3}", "model.dpeth: unknown key")]
+    [InlineData("modle: {kind: mlp}", "modle: unknown key")]
+    [InlineData("optimizer: {lr: -0.1}", "optimizer.lr: must be > 0 (got -0.1)")]
+    [InlineData("batch_size: 0", "batch_size: must be >= 1 (got 0)")]
+    [InlineData("model: {kind: transformer}", "model.kind: unknown value 'transformer' (expected one of: mlp, cnn, rnn)")]
+    [InlineData("model: {depth: many}", "model.depth: must be an integer (got 'many')")]
+    [InlineData("optimizer: {momentum: 1}", "optimizer.momentum: must be < 1")]
+    [InlineData("epochs: 2\nsteps: 100", "steps: set either epochs or steps, not both")]
+    [InlineData("batch_size: 100\nworkers: 3", "batch_size: must be divisible by workers (3)")]
+    [InlineData("model: {kind: cnn}\ndata: {dataset: blobs}", "model.kind: cnn needs image data")]
+    [InlineData("health: {rules: []}", "health.rules: unknown key (this section takes no settings)")]
+    [InlineData("model: 3", "model: must be a mapping of settings")]
+    [InlineData("- a\n- b", "a job spec must be a YAML mapping")]
+    public void Invalid_specs_name_the_field_and_the_reason(string yaml, string expected)
+    {
+        var error = Assert.Throws<SpecException>(() => JobSpecDocument.Parse(yaml).Validate());
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Malformed_yaml_reports_the_position()
+    {
+        var error = Assert.Throws<SpecException>(() => JobSpecDocument.Parse("model: {kind: mlp\nepochs: [").Validate());
+
+        Assert.StartsWith("malformed YAML", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Malformed_block_yaml_reports_line_and_column()
+    {
+        var error = Assert.Throws<SpecException>(() => JobSpecDocument.Parse("model:\n  kind: mlp\n bad: [1").Validate());
+
+        Assert.StartsWith("malformed YAML at line", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_file_is_named()
+    {
+        var error = Assert.Throws<SpecException>(() => JobSpecDocument.Load("no/such/spec.yaml"));
+
+        Assert.Equal("spec file not found: no/such/spec.yaml", error.Message);
+    }
+
+    [Fact]
+    public void Set_overrides_nested_fields_and_creates_sections()
+    {
+        var spec = JobSpecDocument.Parse(Full)
+            .Set("optimizer.lr=0.01")
+            .Set("data.limit=5000")
+            .Set("schedule.kind=cosine")
+            .Set("model.residual=true")
+            .Validate();
+
+        Assert.Equal(0.01, spec.Optimizer.Lr);
+        Assert.Equal(5000, spec.Data.Limit);
+        Assert.Equal("cosine", spec.Schedule.Kind);
+        Assert.True(spec.Model.Residual);
+    }
+
+    [Fact]
+    public void Set_values_are_validated_like_file_values()
+    {
+        var document = JobSpecDocument.Parse(Full).Set("optimizer.typo=1");
+
+        Assert.StartsWith("optimizer.typo: unknown key", Assert.Throws<SpecException>(document.Validate).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("noequals")]
+    [InlineData("=3")]
+    [InlineData("a..b=3")]
+    public void Set_rejects_malformed_assignments(string assignment)
+    {
+        Assert.Throws<SpecException>(() => JobSpecDocument.Parse(Full).Set(assignment));
+    }
+
+    [Fact]
+    public void Set_into_a_scalar_names_the_path()
+    {
+        var error = Assert.Throws<SpecException>(() => JobSpecDocument.Parse(Full).Set("epochs.x=1"));
+
+        Assert.Equal("epochs: is a single value; cannot set a key inside it", error.Message);
+    }
+
+    [Fact]
+    public void Yaml_round_trip_keeps_overrides()
+    {
+        var text = JobSpecDocument.Parse(Full).Set("optimizer.lr=0.5").Remove("epochs").Set("steps", 10).ToYaml();
+        var spec = JobSpecDocument.Parse(text).Validate();
+
+        Assert.Equal(0.5, spec.Optimizer.Lr);
+        Assert.Equal((int?)null, spec.Epochs);
+        Assert.Equal(10, spec.Steps);
+    }
+
+    [Fact]
+    public void Every_example_spec_is_valid()
+    {
+        var examples = Path.Combine(RepoRoot(), "examples");
+        var files = Directory.GetFiles(examples, "*.yaml");
+
+        Assert.NotEmpty(files);
+        Assert.All(files, f => JobSpecDocument.Load(f).Validate());
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Platform.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Platform.sln not found above the test folder");
+    }
+}
