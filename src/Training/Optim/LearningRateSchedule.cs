@@ -23,7 +23,7 @@ public sealed class LearningRateSchedule(ScheduleSpec spec, double baseLr, int t
 
     private double Cosine(int step)
     {
-        var span = Math.Max(1, totalSteps - spec.WarmupSteps);
+        var span = Math.Max(1, totalSteps - 1 - spec.WarmupSteps);
         var progress = Math.Min(1.0, (double)(step - spec.WarmupSteps) / span);
         return spec.MinLr + ((baseLr - spec.MinLr) * 0.5 * (1 + Math.Cos(Math.PI * progress)));
     }

@@ -1,0 +1,87 @@
+using Platform.Spec;
+using Platform.Training.Models;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Tests.Models;
+
+public sealed class ModelFactoryTests
+{
+    private static ModelSpec Spec(string kind = "mlp", int depth = 3, int width = 16, string activation = "relu", string init = "default", string norm = "none", bool residual = false, string cell = "lstm") =>
+        new(kind, depth, width, activation, init, norm, residual, cell);
+
+    [Theory]
+    [InlineData("sigmoid", "none", false)]
+    [InlineData("tanh", "batch", false)]
+    [InlineData("relu", "layer", true)]
+    [InlineData("gelu", "none", true)]
+    public void Mlp_maps_samples_to_outputs(string activation, string norm, bool residual)
+    {
+        using var model = ModelFactory.Create(Spec(activation: activation, norm: norm, residual: residual), [1, 28, 28], 10, seed: 1);
+        using var x = randn(5, 1, 28, 28);
+
+        using var y = model.call(x);
+
+        Assert.Equal([5L, 10], y.shape);
+    }
+
+    [Fact]
+    public void Mlp_parameters_are_named_by_layer_from_input_to_output()
+    {
+        using var model = ModelFactory.Create(Spec(depth: 3), [2], 4, seed: 1);
+
+        var names = model.named_parameters().Select(p => p.name).Where(n => n.EndsWith(".weight", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(["layers.0.weight", "layers.1.weight", "layers.2.weight", "layers.3.weight"], names);
+    }
+
+    [Theory]
+    [InlineData(false, "none")]
+    [InlineData(true, "batch")]
+    public void Cnn_maps_images_to_classes(bool residual, string norm)
+    {
+        using var model = ModelFactory.Create(Spec("cnn", depth: 2, width: 4, residual: residual, norm: norm), [1, 28, 28], 10, seed: 1);
+        using var x = randn(3, 1, 28, 28);
+
+        using var y = model.call(x);
+
+        Assert.Equal([3L, 10], y.shape);
+    }
+
+    [Theory]
+    [InlineData("rnn")]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    public void Rnn_reads_sequences(string cell)
+    {
+        using var model = ModelFactory.Create(Spec("rnn", depth: 2, width: 8, activation: "tanh", cell: cell), [30, 2], 1, seed: 1);
+        using var x = randn(4, 30, 2);
+
+        using var y = model.call(x);
+
+        Assert.Equal([4L, 1], y.shape);
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_weights_and_inits_differ()
+    {
+        using var a = ModelFactory.Create(Spec(init: "he"), [2], 4, seed: 5);
+        using var b = ModelFactory.Create(Spec(init: "he"), [2], 4, seed: 5);
+        using var c = ModelFactory.Create(Spec(init: "xavier"), [2], 4, seed: 5);
+
+        var wa = a.named_parameters().First().parameter;
+        Assert.True(wa.eq(b.named_parameters().First().parameter).all().item<bool>());
+        Assert.False(wa.eq(c.named_parameters().First().parameter).all().item<bool>());
+    }
+
+    [Fact]
+    public void He_init_has_the_fan_in_variance()
+    {
+        using var model = ModelFactory.Create(Spec(init: "he", width: 512, depth: 1), [512], 4, seed: 2);
+
+        var weight = model.named_parameters().First(p => p.name == "layers.0.weight").parameter;
+        var bias = model.named_parameters().First(p => p.name == "layers.0.bias").parameter;
+
+        Assert.InRange(weight.std().item<float>(), Math.Sqrt(2.0 / 512) * 0.95, Math.Sqrt(2.0 / 512) * 1.05);
+        Assert.Equal(0f, bias.abs().sum().item<float>());
+    }
+}
