@@ -21,6 +21,7 @@ public interface ITrainingJobGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<JobSummary?> GetSummaryAsync();
 
+    /// <summary>Stops the workers at their next step boundary and waits until they have stopped.</summary>
     Task CancelAsync();
 
     Task PauseAsync();
@@ -31,7 +32,8 @@ public interface ITrainingJobGrain : IGrainWithStringKey
     [OneWay]
     Task ReportAsync(WorkerReport report);
 
-    /// <summary>From rank 0: a checkpoint landed on disk.</summary>
+    /// <summary>From rank 0: a checkpoint landed on disk. One-way so a checkpoint never waits on the coordinator.</summary>
+    [OneWay]
     Task CheckpointWrittenAsync(CheckpointRecord checkpoint);
 
     /// <summary>From a worker: it finished all its steps.</summary>

@@ -6,9 +6,10 @@ namespace Platform.Grains.Interfaces.Workers;
 /// </summary>
 public interface IWorkerGrain : IGrainWithStringKey
 {
-    /// <summary>Builds the replica and starts its step loop; returns once the loop is running.</summary>
+    /// <summary>Builds the replica and starts its step loop (stopping any earlier loop first).</summary>
     Task StartAsync(WorkerAssignment assignment);
 
+    /// <summary>Stops the step loop at the next step boundary; returns once it has stopped.</summary>
     Task CancelAsync();
 
     Task PauseAsync();

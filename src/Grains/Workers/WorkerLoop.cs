@@ -17,6 +17,7 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain 
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
     private readonly CancellationTokenSource cancel = new();
     private readonly ManualResetEventSlim running = new(initialState: true);
+    private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long trainTicks;
     private int stepsThisRun;
 
@@ -29,35 +30,48 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain 
 
     public void Resume() => running.Set();
 
+    /// <summary>Completes when the loop has stopped stepping and writing checkpoints.</summary>
+    public Task Stopped => stopped.Task;
+
     private void Run()
     {
+        Func<Task> report;
         try
         {
-            var spec = JobSpecDocument.Parse(assignment.SpecYaml).Validate();
-            using var session = new TrainingSession(spec, assignment.Rank, assignment.WorldSize);
-            if (assignment.ResumeFrom is not null)
-            {
-                session.RestoreCheckpoint(assignment.ResumeFrom);
-            }
-
-            if (Train(session, spec))
-            {
-                Wait(job.WorkerCompletedAsync(Outcome(session, spec.BatchSize)));
-            }
-            else
-            {
-                Wait(job.WorkerCancelledAsync(assignment.Rank, session.Step));
-            }
+            report = TrainToEnd();
         }
         catch (Exception e) when (e is SpecException or DatasetUnavailableException or CheckpointCorruptException or CheckpointMismatchException or ArgumentException)
         {
-            Wait(job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.BadInput));
+            report = () => job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.BadInput);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Worker {Job}/{Rank} failed", assignment.JobId, assignment.Rank);
-            Wait(job.WorkerFailedAsync(assignment.Rank, $"{e.GetType().Name}: {e.Message}", FailureKind.Internal));
+            report = () => job.WorkerFailedAsync(assignment.Rank, $"{e.GetType().Name}: {e.Message}", FailureKind.Internal);
         }
+
+        // Signal "stopped" before telling the job, which may be waiting for exactly that.
+        stopped.TrySetResult();
+        Wait(report());
+    }
+
+    private Func<Task> TrainToEnd()
+    {
+        var spec = JobSpecDocument.Parse(assignment.SpecYaml).Validate();
+        using var session = new TrainingSession(spec, assignment.Rank, assignment.WorldSize);
+        if (assignment.ResumeFrom is not null)
+        {
+            session.RestoreCheckpoint(assignment.ResumeFrom);
+        }
+
+        if (!Train(session, spec))
+        {
+            var step = session.Step;
+            return () => job.WorkerCancelledAsync(assignment.Rank, step);
+        }
+
+        var outcome = Outcome(session, spec.BatchSize);
+        return () => job.WorkerCompletedAsync(outcome);
     }
 
     /// <summary>Runs steps until done (true) or cancelled (false).</summary>
@@ -108,7 +122,7 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain 
         var file = checkpoints.FileFor(session.Step);
         var sha = session.SaveCheckpoint(file);
         checkpoints.Add(new CheckpointEntry(session.Step, Path.GetFileName(file), sha), keep);
-        Wait(job.CheckpointWrittenAsync(new CheckpointRecord(session.Step, file, sha)));
+        _ = job.CheckpointWrittenAsync(new CheckpointRecord(session.Step, file, sha));
     }
 
     private WorkerOutcome Outcome(TrainingSession session, int batch)
