@@ -55,6 +55,6 @@ internal sealed class ProgressBar(TextWriter output, bool interactive, TimeProvi
         var bar = new string('#', filled) + new string('.', Width - filled);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"[{bar}] {fraction,4:P0} step {p.Step}/{p.TotalSteps} epoch {p.Epoch:0.00} loss {p.Loss:0.0000} {p.SamplesPerSecond:N0} samples/s");
+            $"[{bar}] {fraction * 100,3:0}% step {p.Step}/{p.TotalSteps} epoch {p.Epoch:0.00} loss {p.Loss:0.0000} {p.SamplesPerSecond:N0} samples/s");
     }
 }

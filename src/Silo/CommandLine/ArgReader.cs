@@ -25,8 +25,8 @@ public sealed class ArgReader
             }
 
             var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            var name = eq > 0 && !flags.Contains(arg[2..eq]) && arg[2..eq] != "set" ? arg[2..eq] : arg[2..];
-            if (eq > 0 && name == arg[2..eq])
+            var name = eq > 0 ? arg[2..eq] : arg[2..];
+            if (eq > 0)
             {
                 options.Add((name, arg[(eq + 1)..]));
             }

@@ -1,0 +1,56 @@
+namespace Platform.Client.Tests.Commands;
+
+/// <summary>Every kind of bad input ends with one clear line on stderr and exit code 2, never a stack trace.</summary>
+public sealed class BadInputTests
+{
+    private readonly string work = Repo.NewWorkDir();
+
+    [Fact]
+    public Task Missing_spec_file() => ExpectAsync("spec file not found: nope.yaml", "train", "nope.yaml");
+
+    [Fact]
+    public Task Malformed_yaml() => ExpectAsync("malformed YAML", "train", Write("model:\n  kind: mlp\n bad: [1"));
+
+    [Fact]
+    public Task Unknown_key() => ExpectAsync("model.layers: unknown key", "train", Write("model: {kind: mlp, layers: 3}"));
+
+    [Fact]
+    public Task Negative_learning_rate() => ExpectAsync("optimizer.lr: must be > 0 (got -0.1)", "train", Repo.Example("fashion-mlp.yaml"), "--set", "optimizer.lr=-0.1");
+
+    [Fact]
+    public Task Zero_batch_size() => ExpectAsync("batch_size: must be >= 1 (got 0)", "train", Write("batch_size: 0"));
+
+    [Fact]
+    public Task Unknown_model_kind() => ExpectAsync("model.kind: unknown value 'resnet'", "train", Write("model: {kind: resnet}"));
+
+    [Fact]
+    public Task Missing_dataset() =>
+        ExpectAsync("data.dir: Fashion-MNIST file train-images-idx3-ubyte.gz not found", "train", Repo.Example("fashion-mlp.yaml"), "--set", "data.dir=/nonexistent/fashion");
+
+    [Fact]
+    public Task Unknown_option() => ExpectAsync("unknown option --epoch", "train", Repo.Example("fashion-mlp.yaml"), "--epoch", "3");
+
+    [Fact]
+    public Task Unknown_command() => ExpectAsync("unknown command 'trian'", "trian");
+
+    [Fact]
+    public Task Resume_with_nothing_to_resume() => ExpectAsync("--resume: no checkpointed job of 'fashion-mlp'", "train", Repo.Example("fashion-mlp.yaml"), "--resume");
+
+    private async Task ExpectAsync(string message, params string[] args)
+    {
+        var (exit, stdout, stderr) = await PlatformProcess.RunAsync(work, args);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"error: {message}", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stderr + stdout, StringComparison.Ordinal);
+    }
+
+    private string Write(string yaml)
+    {
+        var file = Path.Combine(work, $"spec-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, yaml);
+        return file;
+    }
+}

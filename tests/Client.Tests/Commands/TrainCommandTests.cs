@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+
+namespace Platform.Client.Tests.Commands;
+
+/// <summary>The main job end to end: the real command line, an embedded silo, Fashion-MNIST.</summary>
+public sealed class TrainCommandTests
+{
+    private readonly string work = Repo.NewWorkDir();
+
+    [Fact]
+    public async Task Fashion_mlp_reaches_85_percent_in_3_epochs()
+    {
+        var summary = await TrainAsync("fashion-mlp.yaml");
+
+        Assert.Equal("completed", summary["status"]!.GetValue<string>());
+        Assert.Equal(3.0, summary["epochs"]!.GetValue<double>());
+        Assert.True(summary["test_accuracy"]!.GetValue<double>() >= 0.85, $"test accuracy {summary["test_accuracy"]}");
+    }
+
+    [Fact]
+    public async Task Deep_sigmoid_stalls_at_chance_while_deep_relu_residual_learns()
+    {
+        var sigmoid = await TrainAsync("deep-sigmoid.yaml");
+        var residual = await TrainAsync("deep-relu-residual.yaml");
+
+        Assert.True(sigmoid["test_accuracy"]!.GetValue<double>() <= 0.15, $"deep-sigmoid test accuracy {sigmoid["test_accuracy"]}");
+        Assert.True(residual["test_accuracy"]!.GetValue<double>() >= 0.85, $"deep-relu-residual test accuracy {residual["test_accuracy"]}");
+    }
+
+    [Fact]
+    public async Task Summary_has_every_documented_field()
+    {
+        var summary = await TrainAsync("fashion-mlp.yaml", "--steps", "20", "--set", "data.limit=2560");
+
+        foreach (var key in new[] { "job_id", "status", "epochs", "steps", "final_train_loss", "test_accuracy", "samples_per_second", "workers", "parameter_l2", "findings", "remedies" })
+        {
+            Assert.True(summary.ContainsKey(key), $"summary lacks {key}");
+        }
+
+        Assert.Equal(20, summary["steps"]!.GetValue<int>());
+        Assert.Equal(1, summary["workers"]!.GetValue<int>());
+        Assert.Empty(summary["findings"]!.AsArray());
+        Assert.Empty(summary["remedies"]!.AsArray());
+        Assert.True(File.Exists(summary["last_checkpoint"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Ctrl_c_then_resume_ends_with_the_parameters_of_an_uninterrupted_run()
+    {
+        string[] job = ["--set", "data.limit=12800", "--steps", "600", "--set", "checkpoint.interval=40", "--set", "model.depth=4", "--set", "threads=1"];
+        var uninterrupted = await TrainAsync("deep-sigmoid.yaml", [.. job, "--job-id", "straight"]);
+
+        using (var run = PlatformProcess.Start(work, ["train", Repo.Example("deep-sigmoid.yaml"), .. job, "--job-id", "interrupted"]))
+        {
+            await WaitForFileAsync(Path.Combine(work, "checkpoints", "interrupted", "manifest.json"));
+            run.Interrupt();
+            var (exit, _, stderr) = await run.WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.True(exit == 130, $"expected the run to be interrupted (exit 130), got {exit}: {stderr}");
+        }
+
+        var resumed = await TrainAsync("deep-sigmoid.yaml", [.. job, "--job-id", "interrupted", "--resume"]);
+
+        Assert.Equal(600, resumed["steps"]!.GetValue<int>());
+        Assert.Equal(uninterrupted["parameter_l2"]!.GetValue<double>(), resumed["parameter_l2"]!.GetValue<double>());
+    }
+
+    private async Task<JsonObject> TrainAsync(string example, params string[] extra)
+    {
+        var summaryFile = Path.Combine(work, $"{Guid.NewGuid():N}.json");
+        var (exit, _, stderr) = await PlatformProcess.RunAsync(work, ["train", Repo.Example(example), "--summary", summaryFile, .. extra]);
+        Assert.True(exit == 0, $"platform train {example} exited {exit}: {stderr}");
+        return JsonNode.Parse(await File.ReadAllTextAsync(summaryFile))!.AsObject();
+    }
+
+    private static async Task WaitForFileAsync(string file)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (!File.Exists(file))
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+}
