@@ -24,7 +24,7 @@ public static class Cli
           status JOB --cluster HOST:PORT,...   show a job's state and progress
           cancel JOB --cluster HOST:PORT,...   cancel a job
           silo [options]                       run a silo (see: platform silo --help)
-          bench overhead [--steps N] [--runs R] [--json FILE]
+          bench overhead [--steps N] [--runs R] [--threads T] [--json FILE]
                                  time training through the grains against a plain loop
         """;
 

@@ -22,15 +22,16 @@ internal static class BenchCommand
 
     private static async Task<int> OverheadAsync(ArgReader reader)
     {
-        var steps = reader.Int("steps", min: 10) ?? 300;
-        var runs = reader.Int("runs", min: 1) ?? 5;
+        var steps = reader.Int("steps", min: 10) ?? 400;
+        var runs = reader.Int("runs", min: 1) ?? 15;
+        var threads = reader.Int("threads", min: 1);
         var json = reader.Value("json");
         reader.Done(maxPositionals: 1);
 
-        var result = await new OverheadBenchmark(steps, runs, Console.Error).RunAsync();
+        var result = await new OverheadBenchmark(steps, runs, threads, Console.Error).RunAsync();
         await Console.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"overhead: platform {result.PlatformMs:0.000} ms/step, plain {result.PlainMs:0.000} ms/step, ratio {result.Ratio:0.000} (median of {runs} runs of {steps} steps)"));
+            $"overhead: platform {result.PlatformMs:0.000} ms/step, plain {result.PlainMs:0.000} ms/step, ratio {result.Ratio:0.000} (medians of {runs} paired runs of {steps} steps)"));
         if (json is not null)
         {
             var doc = new JsonObject

@@ -21,8 +21,15 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain 
     private long trainTicks;
     private int stepsThisRun;
 
-    public void Start() =>
-        new Thread(Run) { IsBackground = true, Name = $"worker {IWorkerGrain.KeyFor(assignment.JobId, assignment.Rank)}" }.Start();
+    public void Start()
+    {
+        // The loop is not part of any grain turn: carrying the grain's execution context onto its
+        // thread made calls from it slower and steps measurably slower (bench overhead 1.15 -> 1.0).
+        using (ExecutionContext.SuppressFlow())
+        {
+            new Thread(Run) { IsBackground = true, Name = $"worker {IWorkerGrain.KeyFor(assignment.JobId, assignment.Rank)}" }.Start();
+        }
+    }
 
     public void Cancel() => cancel.Cancel();
 
