@@ -35,6 +35,12 @@ public sealed class TrainingJobGrain(
             return Progress() with { State = JobState.Failed, Error = e.Message, FailureKind = FailureKind.BadInput };
         }
 
+        if (spec.Workers > 1)
+        {
+            // Ranks without a gradient allreduce would train divergent replicas and report rank 0 as the result.
+            return Progress() with { State = JobState.Failed, Error = $"workers: data-parallel training needs the gradient allreduce, which this version lacks; use workers: 1 (got {spec.Workers})", FailureKind = FailureKind.BadInput };
+        }
+
         var checkpointDir = Path.Combine(spec.Checkpoint.Dir, JobId);
         string? resumeFrom = null;
         if (submission.Resume)
