@@ -14,6 +14,7 @@ public sealed record JobSpec(
     int Seed,
     int? Threads,
     CheckpointSpec Checkpoint,
+    AllreduceSpec Allreduce,
     HealthSpec Health)
 {
     /// <summary>Batch size each rank computes on; the global batch is split evenly.</summary>
@@ -34,6 +35,7 @@ public sealed record JobSpec(
             Seed: root.Int("seed", 1),
             Threads: root.OptionalInt("threads", min: 1, max: 1024),
             Checkpoint: CheckpointSpec.Read(root.Section("checkpoint")),
+            Allreduce: AllreduceSpec.Read(root.Section("allreduce")),
             Health: HealthSpec.Read(root.Section("health")));
         root.RejectUnknownKeys();
         spec.CheckCombinations();

@@ -1,3 +1,6 @@
+using Orleans.Concurrency;
+using Platform.Grains.Interfaces.Collectives;
+
 namespace Platform.Grains.Interfaces.Workers;
 
 /// <summary>
@@ -13,6 +16,10 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task CancelAsync();
 
     Task PauseAsync();
+
+    /// <summary>From the previous rank in the ring: a chunk of this step's allreduce.</summary>
+    [AlwaysInterleave]
+    Task ReceiveChunkAsync(CollectiveChunk chunk);
 
     Task ResumeAsync();
 

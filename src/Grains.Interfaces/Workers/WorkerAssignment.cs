@@ -1,6 +1,10 @@
 namespace Platform.Grains.Interfaces.Workers;
 
-/// <summary>What one rank is to do: which job, which rank of how many, and where to start from.</summary>
+/// <summary>
+/// What one rank is to do: which job, which rank of how many, and where to start from.
+/// <c>Generation</c> counts the job's (re)starts, so that a message from an earlier run is never
+/// mistaken for one of this run.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkerAssignment(
     [property: Id(0)] string JobId,
@@ -8,4 +12,5 @@ public sealed record WorkerAssignment(
     [property: Id(2)] int Rank,
     [property: Id(3)] int WorldSize,
     [property: Id(4)] string CheckpointDir,
-    [property: Id(5)] string? ResumeFrom);
+    [property: Id(5)] string? ResumeFrom,
+    [property: Id(6)] int Generation);

@@ -25,4 +25,7 @@ public sealed class JobRecord
     [Id(8)] public JobSummary? Summary { get; set; }
 
     [Id(9)] public WorkerReport? LastReport { get; set; }
+
+    /// <summary>How many times the job has been started; messages of earlier runs are ignored.</summary>
+    [Id(10)] public int Generation { get; set; }
 }

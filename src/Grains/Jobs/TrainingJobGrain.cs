@@ -35,12 +35,6 @@ public sealed class TrainingJobGrain(
             return Progress() with { State = JobState.Failed, Error = e.Message, FailureKind = FailureKind.BadInput };
         }
 
-        if (spec.Workers > 1)
-        {
-            // Ranks without a gradient allreduce would train divergent replicas and report rank 0 as the result.
-            return Progress() with { State = JobState.Failed, Error = $"workers: data-parallel training needs the gradient allreduce, which this version lacks; use workers: 1 (got {spec.Workers})", FailureKind = FailureKind.BadInput };
-        }
-
         var checkpointDir = Path.Combine(spec.Checkpoint.Dir, JobId);
         string? resumeFrom = null;
         if (submission.Resume)
@@ -54,12 +48,13 @@ public sealed class TrainingJobGrain(
 
         ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         outcomes.Clear();
-        record.State = new JobRecord { SpecYaml = submission.SpecYaml, Workers = spec.Workers, CheckpointDir = checkpointDir, State = JobState.Running };
+        var generation = Job.Generation + 1;
+        record.State = new JobRecord { SpecYaml = submission.SpecYaml, Workers = spec.Workers, CheckpointDir = checkpointDir, State = JobState.Running, Generation = generation };
         await record.WriteStateAsync();
         DelayDeactivation(TimeSpan.FromDays(7));
         logger.LogInformation("Job {Job} starting {Workers} worker(s)", JobId, spec.Workers);
         await Task.WhenAll(Enumerable.Range(0, spec.Workers).Select(rank => Worker(rank).StartAsync(
-            new WorkerAssignment(JobId, submission.SpecYaml, rank, spec.Workers, checkpointDir, resumeFrom))));
+            new WorkerAssignment(JobId, submission.SpecYaml, rank, spec.Workers, checkpointDir, resumeFrom, generation))));
         return Progress();
     }
 

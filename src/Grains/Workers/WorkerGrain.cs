@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Platform.Grains.Interfaces.Jobs;
+using Platform.Grains.Collectives;
+using Platform.Grains.Interfaces.Collectives;
 using Platform.Grains.Interfaces.Workers;
 
 namespace Platform.Grains.Workers;
@@ -8,6 +9,7 @@ namespace Platform.Grains.Workers;
 public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock) : Grain, IWorkerGrain
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+    private readonly Dictionary<int, ChunkMailbox> mailboxes = [];
     private WorkerLoop? loop;
 
     public async Task StartAsync(WorkerAssignment assignment)
@@ -17,8 +19,12 @@ public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock)
 
         // The loop runs off the grain scheduler; keep the activation for as long as the job may take.
         DelayDeactivation(TimeSpan.FromDays(7));
-        var job = GrainFactory.GetGrain<ITrainingJobGrain>(assignment.JobId);
-        loop = new WorkerLoop(assignment, job, logger, clock);
+        foreach (var old in mailboxes.Keys.Where(g => g < assignment.Generation).ToList())
+        {
+            mailboxes.Remove(old);
+        }
+
+        loop = new WorkerLoop(assignment, GrainFactory, Mailbox(assignment.Generation), logger, clock);
         loop.Start();
     }
 
@@ -30,10 +36,28 @@ public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock)
         return Task.CompletedTask;
     }
 
+    public Task ReceiveChunkAsync(CollectiveChunk chunk)
+    {
+        // A neighbour may start its first allreduce before this rank has been started: keep the chunk.
+        Mailbox(chunk.Generation).Deliver(chunk);
+        return Task.CompletedTask;
+    }
+
     public Task ResumeAsync()
     {
         loop?.Resume();
         return Task.CompletedTask;
+    }
+
+    private ChunkMailbox Mailbox(int generation)
+    {
+        if (!mailboxes.TryGetValue(generation, out var mailbox))
+        {
+            mailbox = new ChunkMailbox(generation);
+            mailboxes[generation] = mailbox;
+        }
+
+        return mailbox;
     }
 
     /// <summary>Cancels the loop and waits until it has stopped stepping.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Platform.Grains.Collectives;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Grains.Interfaces.Workers;
 using Platform.Spec;
@@ -12,8 +13,9 @@ namespace Platform.Grains.Workers;
 /// A rank's step loop on a dedicated thread. It checks for pause and cancel at every step boundary,
 /// writes checkpoints on rank 0, reports progress a few times a second, and tells the job how it ended.
 /// </summary>
-internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain job, ILogger logger, TimeProvider clock)
+internal sealed class WorkerLoop(WorkerAssignment assignment, IGrainFactory grains, ChunkMailbox mailbox, ILogger logger, TimeProvider clock)
 {
+    private readonly ITrainingJobGrain job = grains.GetGrain<ITrainingJobGrain>(assignment.JobId);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
     private readonly CancellationTokenSource cancel = new();
     private readonly ManualResetEventSlim running = new(initialState: true);
@@ -31,7 +33,11 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain 
         }
     }
 
-    public void Cancel() => cancel.Cancel();
+    public void Cancel()
+    {
+        cancel.Cancel();
+        mailbox.Abort(new OperationCanceledException("the job was cancelled"));
+    }
 
     public void Pause() => running.Reset();
 
@@ -71,7 +77,7 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain 
             session.RestoreCheckpoint(assignment.ResumeFrom);
         }
 
-        if (!Train(session, spec))
+        if (!Train(session, spec, Reducer(spec)))
         {
             var step = session.Step;
             return () => job.WorkerCancelledAsync(assignment.Rank, step);
@@ -82,7 +88,7 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain 
     }
 
     /// <summary>Runs steps until done (true) or cancelled (false).</summary>
-    private bool Train(TrainingSession session, JobSpec spec)
+    private bool Train(TrainingSession session, JobSpec spec, RingAllReduce? reducer)
     {
         var checkpoints = new CheckpointDirectory(assignment.CheckpointDir);
         var started = clock.GetTimestamp();
@@ -100,7 +106,16 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain 
             }
 
             var stepStart = clock.GetTimestamp();
-            var result = session.RunStep();
+            StepResult result;
+            try
+            {
+                result = session.RunStep(reducer);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return false;
+            }
+
             trainTicks += clock.GetTimestamp() - stepStart;
             stepsThisRun++;
             if (assignment.Rank == 0 && result.Step % spec.Checkpoint.Interval == 0)
@@ -122,6 +137,27 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, ITrainingJobGrain 
         }
 
         return true;
+    }
+
+    private RingAllReduce? Reducer(JobSpec spec)
+    {
+        if (assignment.WorldSize == 1)
+        {
+            return null;
+        }
+
+        var codec = new WireCodec(spec.Allreduce.Compression);
+        var next = grains.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(assignment.JobId, (assignment.Rank + 1) % assignment.WorldSize));
+        return new RingAllReduce(
+            assignment.Rank,
+            assignment.WorldSize,
+            next,
+            mailbox,
+            assignment.Generation,
+            codec,
+            spec.Allreduce.ChunkKb * 1024 / codec.BytesPerValue,
+            TimeSpan.FromSeconds(spec.Allreduce.TimeoutSeconds),
+            cancel.Token);
     }
 
     private void Checkpoint(TrainingSession session, CheckpointDirectory checkpoints, int keep)

@@ -3,6 +3,7 @@ using Platform.Training.Checkpoints;
 using Platform.Training.Data;
 using Platform.Training.Models;
 using Platform.Training.Optim;
+using Platform.Training.Parallel;
 using Platform.Training.Runtime;
 using static TorchSharp.torch;
 
@@ -22,6 +23,7 @@ public sealed class TrainingSession : IDisposable
     private readonly IOptimizer optimizer;
     private readonly ShardSampler sampler;
     private readonly LearningRateSchedule schedule;
+    private readonly GradientBuffer gradients;
     private List<float> losses = [];
 
     public TrainingSession(JobSpec spec, int rank, int worldSize)
@@ -34,6 +36,7 @@ public sealed class TrainingSession : IDisposable
         model = ModelFactory.Create(spec.Model, data.SampleShape, data.Outputs, spec.Seed);
         parameters = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
         optimizer = OptimizerFactory.Create(spec.Optimizer, parameters);
+        gradients = new GradientBuffer(parameters);
         sampler = new ShardSampler(data.Train.Count, spec.BatchSize, rank, worldSize, spec.Seed);
         TotalSteps = spec.Steps ?? (spec.Epochs!.Value * sampler.BatchesPerEpoch);
         schedule = new LearningRateSchedule(spec.Schedule, spec.Optimizer.Lr, TotalSteps);
@@ -58,7 +61,14 @@ public sealed class TrainingSession : IDisposable
 
     public IReadOnlyList<string> ParameterNames => parameters.Select(p => p.Name).ToList();
 
-    public StepResult RunStep()
+    /// <summary>Number of gradient values one step exchanges between ranks.</summary>
+    public int GradientLength => gradients.Values.Length;
+
+    /// <summary>
+    /// One step: forward and backward on this rank's slice of the global batch, gradients averaged
+    /// across ranks by <paramref name="reducer"/> (none for a single rank), then the optimizer update.
+    /// </summary>
+    public StepResult RunStep(IGradientReducer? reducer = null)
     {
         var (epoch, batch) = (Step / BatchesPerEpoch, Step % BatchesPerEpoch);
         var lr = schedule.At(Step);
@@ -68,8 +78,15 @@ public sealed class TrainingSession : IDisposable
         var loss = LossFunctions.Compute(model.call(x), y, data.Regression);
         model.zero_grad();
         loss.backward();
-        optimizer.Step(lr);
         var value = loss.item<float>();
+        if (reducer is not null && WorldSize > 1)
+        {
+            gradients.Gather(value);
+            reducer.AverageInPlace(gradients.Values, Step);
+            value = gradients.Scatter();
+        }
+
+        optimizer.Step(lr);
         Step++;
         losses.Add(value);
         return new StepResult(Step, epoch, value, lr, (int)x.shape[0]);

@@ -67,15 +67,6 @@ public sealed class TrainingJobGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task More_than_one_worker_is_refused_until_gradients_are_averaged()
-    {
-        var progress = await Job("ranks").SubmitAsync(new JobSubmission(Spec(10) + "\nworkers: 2", Resume: false));
-
-        Assert.Equal(FailureKind.BadInput, progress.FailureKind);
-        Assert.StartsWith("workers:", progress.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_job_id_cannot_be_submitted_twice()
     {
         var job = Job("twice");
@@ -144,9 +135,9 @@ public sealed class TrainingJobGrainTests(ClusterFixture fixture)
         Assert.Equal(3000, done.Step);
     }
 
-    private static Task<JobProgress> WaitForEndAsync(ITrainingJobGrain job) => WaitUntilAsync(job, p => p.State.IsTerminal());
+    internal static Task<JobProgress> WaitForEndAsync(ITrainingJobGrain job) => WaitUntilAsync(job, p => p.State.IsTerminal());
 
-    private static async Task<JobProgress> WaitUntilAsync(ITrainingJobGrain job, Func<JobProgress, bool> condition)
+    internal static async Task<JobProgress> WaitUntilAsync(ITrainingJobGrain job, Func<JobProgress, bool> condition)
     {
         using var deadline = new CancellationTokenSource(Deadline);
         while (true)

@@ -1,0 +1,99 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+
+namespace Platform.Grains.Collectives;
+
+/// <summary>
+/// How gradient values travel: float32 as is, or halved in size as IEEE fp16 or bfloat16.
+/// Sums are always taken in float32 on arrival.
+/// </summary>
+public sealed class WireCodec
+{
+    public static readonly string[] Names = ["none", "fp16", "bf16"];
+    private readonly string name;
+
+    public WireCodec(string name) =>
+        this.name = Names.Contains(name) ? name : throw new ArgumentException($"allreduce.compression: unknown value '{name}'");
+
+    public int BytesPerValue => name == "none" ? 4 : 2;
+
+    public byte[] Encode(ReadOnlySpan<float> values)
+    {
+        var bytes = new byte[values.Length * BytesPerValue];
+        switch (name)
+        {
+            case "none":
+                MemoryMarshal.AsBytes(values).CopyTo(bytes);
+                break;
+            case "fp16":
+                var halves = MemoryMarshal.Cast<byte, Half>(bytes.AsSpan());
+                for (var i = 0; i < values.Length; i++)
+                {
+                    halves[i] = (Half)values[i];
+                }
+
+                break;
+            default:
+                var shorts = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
+                for (var i = 0; i < values.Length; i++)
+                {
+                    shorts[i] = ToBFloat16(values[i]);
+                }
+
+                break;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Adds the decoded values into <paramref name="target"/> (reduce) or overwrites it (gather).</summary>
+    public void Decode(byte[] bytes, Span<float> target, bool add)
+    {
+        if (name == "none")
+        {
+            var source = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
+            if (add)
+            {
+                TensorPrimitives.Add(target, source, target);
+            }
+            else
+            {
+                source.CopyTo(target);
+            }
+
+            return;
+        }
+
+        var halves = MemoryMarshal.Cast<byte, Half>(bytes.AsSpan());
+        var shorts = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
+        for (var i = 0; i < target.Length; i++)
+        {
+            var value = name == "fp16" ? (float)halves[i] : FromBFloat16(shorts[i]);
+            target[i] = add ? target[i] + value : value;
+        }
+    }
+
+    /// <summary>Rounds values in place exactly as a trip over the wire would.</summary>
+    public void RoundTrip(Span<float> values)
+    {
+        if (name != "none")
+        {
+            Decode(Encode(values), values, add: false);
+        }
+    }
+
+    /// <summary>Round to nearest even on the dropped 16 bits; NaN stays NaN.</summary>
+    private static ushort ToBFloat16(float value)
+    {
+        var bits = BitConverter.SingleToUInt32Bits(value);
+        if (float.IsNaN(value))
+        {
+            return (ushort)((bits >> 16) | 0x40);
+        }
+
+        var rounding = 0x7FFFu + ((bits >> 16) & 1);
+        return (ushort)((bits + rounding) >> 16);
+    }
+
+    private static float FromBFloat16(ushort value) => BitConverter.UInt32BitsToSingle((uint)value << 16);
+}

@@ -1,0 +1,72 @@
+using Platform.Grains.Interfaces.Jobs;
+
+namespace Platform.Grains.Tests.Jobs;
+
+/// <summary>N ranks with the ring allreduce train the same model as one rank with the same global batch.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class DataParallelTests(ClusterFixture fixture)
+{
+    private readonly string checkpoints = Directory.CreateTempSubdirectory("dp-tests-").FullName;
+
+    [Fact]
+    public async Task Two_ranks_match_one_rank_and_repeat_bit_for_bit()
+    {
+        var one = await TrainAsync(workers: 1);
+        var two = await TrainAsync(workers: 2);
+        var twoAgain = await TrainAsync(workers: 2);
+
+        Assert.Equal(2, two.Workers);
+        Assert.True(Relative(one.ParameterL2, two.ParameterL2) < 1e-5, $"parameter_l2 {one.ParameterL2} vs {two.ParameterL2}");
+        var worst = one.LossHistory.Zip(two.LossHistory, Relative).Max();
+        Assert.True(worst < 1e-5, $"per-step losses differ by up to {worst:E2}");
+        Assert.Equal(two.ParameterL2, twoAgain.ParameterL2);
+
+        // Parameters repeat bit for bit; a reported loss is a reduction whose last bit may depend on buffer alignment.
+        Assert.True(two.LossHistory.Zip(twoAgain.LossHistory, Relative).Max() < 1e-6);
+    }
+
+    [Fact]
+    public async Task Three_ranks_split_a_batch_that_is_not_a_power_of_two()
+    {
+        var one = await TrainAsync(workers: 1, batch: 96);
+        var three = await TrainAsync(workers: 3, batch: 96);
+
+        Assert.True(Relative(one.ParameterL2, three.ParameterL2) < 1e-5, $"parameter_l2 {one.ParameterL2} vs {three.ParameterL2}");
+    }
+
+    [Theory]
+    [InlineData("fp16")]
+    [InlineData("bf16")]
+    public async Task Compressed_wire_trains_close_to_full_precision(string compression)
+    {
+        var full = await TrainAsync(workers: 2);
+        var compressed = await TrainAsync(workers: 2, compression: compression);
+
+        Assert.Equal(JobState.Completed, compressed.Status);
+        Assert.True(Relative(full.ParameterL2, compressed.ParameterL2) < 1e-2, $"parameter_l2 {full.ParameterL2} vs {compressed.ParameterL2}");
+    }
+
+    private async Task<JobSummary> TrainAsync(int workers, int batch = 128, string compression = "none")
+    {
+        var job = fixture.Client.GetGrain<ITrainingJobGrain>($"dp-{workers}-{Guid.NewGuid():N}");
+        var spec = $"""
+            model: {"{"}kind: mlp, depth: 2, width: 256, activation: relu, init: he{"}"}
+            data: {"{"}dataset: fashion-mnist, limit: 3200{"}"}
+            optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
+            schedule: {"{"}kind: cosine, warmup_steps: 50{"}"}
+            batch_size: {batch}
+            epochs: 1
+            workers: {workers}
+            seed: 1
+            threads: 1
+            allreduce: {"{"}compression: {compression}{"}"}
+            checkpoint: {"{"}dir: '{checkpoints}'{"}"}
+            """;
+        await job.SubmitAsync(new JobSubmission(spec, Resume: false));
+        var done = await TrainingJobGrainTests.WaitForEndAsync(job);
+        Assert.True(done.State == JobState.Completed, $"{workers}-rank job ended {done.State}: {done.Error}");
+        return (await job.GetSummaryAsync())!;
+    }
+
+    private static double Relative(double a, double b) => Math.Abs(a - b) / Math.Max(1e-12, Math.Abs(a));
+}
