@@ -9,7 +9,10 @@ namespace Platform.Silo;
 public static class SiloProgram
 {
     public const string Usage =
-        "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost] [--cluster-id ID] [--service-id ID]";
+        "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost|redis] [--redis CONNECTION]\n" +
+        "                     [--advertise IP] [--cluster-id ID] [--service-id ID]";
+
+    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,8 +33,19 @@ public static class SiloProgram
         builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Orleans", LogLevel.Warning);
         builder.AddPlatformSilo(options);
         using var host = builder.Build();
-        await host.StartAsync();
-        await Console.Out.WriteLineAsync($"silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}");
+        try
+        {
+            using var join = new CancellationTokenSource(JoinTimeout);
+            await host.StartAsync(join.Token);
+        }
+        catch (Exception e)
+        {
+            var via = options.Clustering == "redis" ? $"Redis at {options.Redis}" : options.Primary is { } p ? $"the primary silo at {p}" : "localhost clustering";
+            await Console.Error.WriteLineAsync($"error: the silo could not start or join the cluster through {via} within {JoinTimeout.TotalSeconds:0} s{(e is OperationCanceledException ? "" : $": {e.GetBaseException().Message}")}");
+            return 1;
+        }
+
+        await Console.Out.WriteLineAsync($"silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {options.Clustering}");
         await host.WaitForShutdownAsync();
         return 0;
     }

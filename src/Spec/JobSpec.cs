@@ -15,6 +15,7 @@ public sealed record JobSpec(
     int? Threads,
     CheckpointSpec Checkpoint,
     AllreduceSpec Allreduce,
+    PlacementSpec Placement,
     HealthSpec Health)
 {
     /// <summary>Batch size each rank computes on; the global batch is split evenly.</summary>
@@ -36,6 +37,7 @@ public sealed record JobSpec(
             Threads: root.OptionalInt("threads", min: 1, max: 1024),
             Checkpoint: CheckpointSpec.Read(root.Section("checkpoint")),
             Allreduce: AllreduceSpec.Read(root.Section("allreduce")),
+            Placement: PlacementSpec.Read(root.Section("placement")),
             Health: HealthSpec.Read(root.Section("health")));
         root.RejectUnknownKeys();
         spec.CheckCombinations();

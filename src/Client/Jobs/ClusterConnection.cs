@@ -37,6 +37,8 @@ internal sealed class ClusterConnection : IAsyncDisposable
         }
         else
         {
+            // Connection retries are reported once, as one line, when they give up; not as logged stack traces.
+            builder.Logging.AddFilter("Orleans", LogLevel.Critical);
             builder.UseOrleansClient(client => client
                 .UseStaticClustering(gateways.ToArray())
                 .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("platform", "platform"))

@@ -24,6 +24,7 @@ internal static class SummaryWriter
         ["remedies"] = Records(s.Remedies),
         ["error"] = s.Error,
         ["last_checkpoint"] = s.LastCheckpoint,
+        ["silos"] = new JsonArray([.. s.Silos.Select(a => (JsonNode)a)]),
         ["loss_history"] = new JsonArray([.. s.LossHistory.Select(Number)]),
     };
 

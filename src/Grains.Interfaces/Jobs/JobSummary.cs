@@ -20,7 +20,8 @@ public sealed record JobSummary(
     [property: Id(12)] ImmutableArray<AuditRecord> Remedies,
     [property: Id(13)] ImmutableArray<double> LossHistory,
     [property: Id(14)] string? Error,
-    [property: Id(15)] string? LastCheckpoint);
+    [property: Id(15)] string? LastCheckpoint,
+    [property: Id(16)] ImmutableArray<string> Silos);
 
 /// <summary>One finding or remedy: when, what, and why.</summary>
 [GenerateSerializer, Immutable]

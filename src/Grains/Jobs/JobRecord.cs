@@ -28,4 +28,7 @@ public sealed class JobRecord
 
     /// <summary>How many times the job has been started; messages of earlier runs are ignored.</summary>
     [Id(10)] public int Generation { get; set; }
+
+    /// <summary>The silo hosting each rank, in rank order.</summary>
+    [Id(11)] public List<string> Silos { get; set; } = [];
 }

@@ -25,6 +25,7 @@ internal static class SummaryBuilder
             Remedies: [],
             LossHistory: outcome?.LossHistory ?? ImmutableArray<double>.Empty,
             Error: record.Error,
-            LastCheckpoint: record.Checkpoints.Count > 0 ? record.Checkpoints[^1].File : null);
+            LastCheckpoint: record.Checkpoints.Count > 0 ? record.Checkpoints[^1].File : null,
+            Silos: [.. record.Silos]);
     }
 }

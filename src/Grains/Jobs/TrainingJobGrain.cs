@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Grains.Interfaces.Workers;
+using Orleans.Runtime.Placement;
+using Platform.Grains.Placement;
 using Platform.Spec;
 using Platform.Training.Checkpoints;
 
@@ -48,13 +50,40 @@ public sealed class TrainingJobGrain(
 
         ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         outcomes.Clear();
+        IReadOnlyList<SiloAddress> layout;
+        try
+        {
+            var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            layout = RankLayout.Assign(hosts.Keys, spec.Workers, spec.Placement.RanksPerSilo);
+        }
+        catch (ArgumentException e)
+        {
+            return Progress() with { State = JobState.Failed, Error = e.Message, FailureKind = FailureKind.BadInput };
+        }
+
         var generation = Job.Generation + 1;
-        record.State = new JobRecord { SpecYaml = submission.SpecYaml, Workers = spec.Workers, CheckpointDir = checkpointDir, State = JobState.Running, Generation = generation };
+        record.State = new JobRecord
+        {
+            SpecYaml = submission.SpecYaml,
+            Workers = spec.Workers,
+            CheckpointDir = checkpointDir,
+            State = JobState.Running,
+            Generation = generation,
+            Silos = [.. layout.Select(s => s.ToParsableString())],
+        };
         await record.WriteStateAsync();
         DelayDeactivation(TimeSpan.FromDays(7));
         logger.LogInformation("Job {Job} starting {Workers} worker(s)", JobId, spec.Workers);
-        await Task.WhenAll(Enumerable.Range(0, spec.Workers).Select(rank => Worker(rank).StartAsync(
-            new WorkerAssignment(JobId, submission.SpecYaml, rank, spec.Workers, checkpointDir, resumeFrom, generation))));
+        var starts = new List<Task>();
+        for (var rank = 0; rank < spec.Workers; rank++)
+        {
+            // The hint travels with this first call and decides where the rank's grain activates.
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, layout[rank]);
+            starts.Add(Worker(rank).StartAsync(new WorkerAssignment(JobId, submission.SpecYaml, rank, spec.Workers, checkpointDir, resumeFrom, generation)));
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        await Task.WhenAll(starts);
         return Progress();
     }
 

@@ -2,10 +2,12 @@ using Microsoft.Extensions.Logging;
 using Platform.Grains.Collectives;
 using Platform.Grains.Interfaces.Collectives;
 using Platform.Grains.Interfaces.Workers;
+using Platform.Grains.Placement;
 
 namespace Platform.Grains.Workers;
 
 /// <summary>One rank: hosts the step loop on a thread of its own and forwards control to it.</summary>
+[RankPlacement]
 public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock) : Grain, IWorkerGrain
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);

@@ -1,6 +1,9 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 using Platform.Grains;
+using Platform.Grains.Placement;
 
 namespace Platform.Silo.Hosting;
 
@@ -9,9 +12,26 @@ public static class SiloHosting
 {
     public static IHostApplicationBuilder AddPlatformSilo(this IHostApplicationBuilder builder, SiloOptions options)
     {
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary, options.ServiceId, options.ClusterId)
-            .AddPlatformGrains());
+        builder.UseOrleans(silo =>
+        {
+            if (options.Clustering == "redis")
+            {
+                silo.UseRedisClustering(options.Redis!)
+                    .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId))
+                    .Configure<EndpointOptions>(o =>
+                    {
+                        o.AdvertisedIPAddress = options.AdvertisedAddress ?? IPAddress.Loopback;
+                        o.SiloPort = options.SiloPort;
+                        o.GatewayPort = options.GatewayPort;
+                    });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary, options.ServiceId, options.ClusterId);
+            }
+
+            silo.AddPlatformGrains();
+        });
         return builder;
     }
 
@@ -20,6 +40,7 @@ public static class SiloHosting
     {
         silo.AddMemoryGrainStorage(StorageNames.Jobs);
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddPlacementDirector<RankPlacementStrategy, RankPlacementDirector>();
         return silo;
     }
 

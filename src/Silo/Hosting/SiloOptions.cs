@@ -15,6 +15,15 @@ public sealed class SiloOptions
     /// <summary>Silo endpoint of the primary silo (localhost clustering); null makes this silo the primary.</summary>
     public IPEndPoint? Primary { get; set; }
 
+    /// <summary>Membership: <c>localhost</c> (development clustering, the primary silo keeps the table; default) or <c>redis</c>.</summary>
+    public string Clustering { get; set; } = "localhost";
+
+    /// <summary>Redis connection string for <c>--clustering redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Address other silos and clients use to reach this one. Default loopback.</summary>
+    public IPAddress? AdvertisedAddress { get; set; }
+
     /// <summary>Cluster identity; silos and clients must agree. Default "platform".</summary>
     public string ClusterId { get; set; } = "platform";
 
@@ -30,11 +39,25 @@ public sealed class SiloOptions
             Primary = args.Value("primary") is { } p ? Endpoints.Parse(p, "--primary") : null,
             ClusterId = args.Value("cluster-id") ?? "platform",
             ServiceId = args.Value("service-id") ?? "platform",
+            AdvertisedAddress = args.Value("advertise") is { } a
+                ? (IPAddress.TryParse(a, out var ip) ? ip : throw new UsageException($"--advertise: not an IP address: '{a}'"))
+                : null,
         };
-        var clustering = args.Value("clustering") ?? "localhost";
-        if (clustering != "localhost")
+        options.Clustering = args.Value("clustering") ?? "localhost";
+        options.Redis = args.Value("redis");
+        if (options.Clustering is not ("localhost" or "redis"))
         {
-            throw new UsageException($"--clustering: unknown value '{clustering}' (expected: localhost)");
+            throw new UsageException($"--clustering: unknown value '{options.Clustering}' (expected: localhost, redis)");
+        }
+
+        if (options.Clustering == "redis" && string.IsNullOrWhiteSpace(options.Redis))
+        {
+            throw new UsageException("--clustering redis needs --redis CONNECTION (e.g. 127.0.0.1:6379)");
+        }
+
+        if (options.Clustering == "localhost" && options.Redis is not null)
+        {
+            throw new UsageException("--redis applies only with --clustering redis");
         }
 
         return options;

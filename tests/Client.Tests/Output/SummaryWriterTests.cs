@@ -8,7 +8,7 @@ public sealed class SummaryWriterTests
     [Fact]
     public void Non_finite_figures_become_null_and_keys_are_snake_case()
     {
-        var summary = new JobSummary("j", JobState.Failed, 0.5, 10, double.NaN, double.NaN, double.NaN, 100, 1, double.PositiveInfinity, 1, [], [], [1.0, double.NaN], "boom", null);
+        var summary = new JobSummary("j", JobState.Failed, 0.5, 10, double.NaN, double.NaN, double.NaN, 100, 1, double.PositiveInfinity, 1, [], [], [1.0, double.NaN], "boom", null, []);
 
         var json = SummaryWriter.ToJson(summary);
 

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Platform.Client.Tests;
+
+/// <summary>A real <c>platform silo</c> process on loopback, started and awaited until it says it is ready.</summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> output = [];
+
+    private SiloProcess(string workDir, IEnumerable<string> args)
+    {
+        SiloPort = FreePort();
+        GatewayPort = FreePort();
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "platform.dll"), "silo", "--silo-port", Text(SiloPort), "--gateway-port", Text(GatewayPort) }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Observe(e.Data);
+        process.ErrorDataReceived += (_, e) => Observe(e.Data);
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"silo exited: {Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public string Gateway => $"127.0.0.1:{GatewayPort}";
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return string.Join('\n', output);
+            }
+        }
+    }
+
+    public static async Task<SiloProcess> StartAsync(string workDir, params string[] args)
+    {
+        var silo = new SiloProcess(workDir, args);
+        await silo.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
+    /// <summary>Starts <paramref name="count"/> silos; with localhost clustering the first is the primary.</summary>
+    public static async Task<IReadOnlyList<SiloProcess>> StartClusterAsync(string workDir, int count, string? redis = null)
+    {
+        var first = await StartAsync(workDir, redis is null ? [] : ["--clustering", "redis", "--redis", redis]);
+        string[] rest = redis is null ? ["--primary", $"127.0.0.1:{first.SiloPort}"] : ["--clustering", "redis", "--redis", redis];
+        var others = await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => StartAsync(workDir, rest)));
+        return [first, .. others];
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private void Observe(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.Add(line);
+        }
+
+        if (line.StartsWith("silo ready", StringComparison.Ordinal))
+        {
+            ready.TrySetResult();
+        }
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
