@@ -30,7 +30,8 @@ public static class SiloProgram
         }
 
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Orleans", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical); // a failed start is reported below as one line
         builder.AddPlatformSilo(options);
         using var host = builder.Build();
         try

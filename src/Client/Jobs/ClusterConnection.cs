@@ -30,7 +30,8 @@ internal sealed class ClusterConnection : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+            .AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical); // a failed start is reported as one line by the caller
         if (gateways is null)
         {
             builder.AddPlatformSilo(SiloHosting.Embedded());
