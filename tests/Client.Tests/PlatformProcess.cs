@@ -12,7 +12,7 @@ internal sealed class PlatformProcess : IDisposable
     private PlatformProcess(string workDir, string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "platform.dll"));
+        start.ArgumentList.Add(Repo.PlatformDll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

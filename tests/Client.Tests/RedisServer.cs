@@ -27,7 +27,7 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(SiloProcess.FreePort());
+        var server = new RedisServer(Platform.Silo.Hosting.Endpoints.FreePort());
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (true)
         {

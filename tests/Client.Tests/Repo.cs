@@ -5,6 +5,9 @@ internal static class Repo
 {
     public static string Root { get; } = FindRoot();
 
+    /// <summary>The command line under test, as built next to the tests.</summary>
+    public static string PlatformDll { get; } = Path.Combine(AppContext.BaseDirectory, "platform.dll");
+
     public static string Example(string name) => Path.Combine(Root, "examples", name);
 
     public static string NewWorkDir() => Directory.CreateTempSubdirectory("platform-cli-").FullName;

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Platform.Bench.Allreduce;
 using Platform.Bench.Overhead;
+using Platform.Silo.Hosting;
 using Platform.Silo.CommandLine;
 
 namespace Platform.Client.Commands;
@@ -16,8 +18,67 @@ internal static class BenchCommand
         return name switch
         {
             "overhead" => await OverheadAsync(reader),
-            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead)"),
+            "allreduce" => await AllreduceAsync(reader),
+            "tcp-peer" => await TcpPeerAsync(reader),
+            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce)"),
         };
+    }
+
+    private static async Task<int> AllreduceAsync(ArgReader reader)
+    {
+        var workers = reader.Int("workers", min: 2) ?? 2;
+        var megabytes = reader.Int("mb", min: 1) ?? 64;
+        var iterations = reader.Int("iterations", min: 1) ?? 7;
+        var compression = reader.Value("compression") ?? "none";
+        var chunkKb = reader.Int("chunk-kb", min: 4) ?? 1024;
+        var json = reader.Value("json");
+        reader.Done(maxPositionals: 1);
+
+        var r = await new AllreduceBenchmark(PlatformDll, workers, megabytes, iterations, compression, chunkKb, Console.Error).RunAsync();
+        await Console.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"allreduce {megabytes} MB over {workers} ranks, compression {compression}: {r.Transport} transport algbw {r.AlgBwMbS:0} MB/s, busbw {r.BusBwMbS:0} MB/s; raw tcp busbw {r.RawTcpMbS:0} MB/s; ratio {r.Ratio:0.000} (orleans messages: busbw {r.OrleansBusBwMbS:0} MB/s, ratio {r.OrleansRatio:0.000}; direct tcp: busbw {r.TcpBusBwMbS:0} MB/s, ratio {r.TcpRatio:0.000})"));
+        await WriteJsonAsync(json, new JsonObject
+        {
+            ["algbw_mb_s"] = r.AlgBwMbS,
+            ["busbw_mb_s"] = r.BusBwMbS,
+            ["raw_tcp_mb_s"] = r.RawTcpMbS,
+            ["ratio"] = r.Ratio,
+            ["transport"] = r.Transport,
+            ["compression"] = r.Compression,
+            ["workers"] = r.Workers,
+            ["bytes"] = r.Bytes,
+            ["orleans_busbw_mb_s"] = r.OrleansBusBwMbS,
+            ["orleans_ratio"] = r.OrleansRatio,
+            ["tcp_busbw_mb_s"] = r.TcpBusBwMbS,
+            ["tcp_ratio"] = r.TcpRatio,
+        });
+        return Cli.Ok;
+    }
+
+    /// <summary>One rank of the raw TCP baseline; started by <c>bench allreduce</c> as a separate process.</summary>
+    private static async Task<int> TcpPeerAsync(ArgReader reader)
+    {
+        var times = await TcpRingPeer.RunAsync(
+            reader.Int("rank", min: 0) ?? 0,
+            reader.Int("world", min: 2) ?? 2,
+            reader.Int("port", min: 1) ?? throw new UsageException("--port is required"),
+            Endpoints.Parse(reader.Value("next") ?? throw new UsageException("--next is required"), "--next"),
+            reader.Int("bytes", min: 1) ?? throw new UsageException("--bytes is required"),
+            reader.Int("iterations", min: 1) ?? 7,
+            (reader.Int("chunk-kb", min: 4) ?? 1024) * 1024);
+        await Console.Out.WriteLineAsync(JsonSerializer.Serialize(times));
+        return Cli.Ok;
+    }
+
+    private static string PlatformDll => typeof(Cli).Assembly.Location;
+
+    private static async Task WriteJsonAsync(string? file, JsonObject doc)
+    {
+        if (file is not null)
+        {
+            await File.WriteAllTextAsync(file, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        }
     }
 
     private static async Task<int> OverheadAsync(ArgReader reader)

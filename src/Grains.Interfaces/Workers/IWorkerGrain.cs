@@ -1,4 +1,3 @@
-using Orleans.Concurrency;
 using Platform.Grains.Interfaces.Collectives;
 
 namespace Platform.Grains.Interfaces.Workers;
@@ -7,7 +6,7 @@ namespace Platform.Grains.Interfaces.Workers;
 /// One rank of a job (key: <c>{job}/{rank}</c>): owns a model replica, its optimizer and its data
 /// shard, and runs the step loop until the job's steps are done or it is told to stop.
 /// </summary>
-public interface IWorkerGrain : IGrainWithStringKey
+public interface IWorkerGrain : ICollectivePeer
 {
     /// <summary>Builds the replica and starts its step loop (stopping any earlier loop first).</summary>
     Task StartAsync(WorkerAssignment assignment);
@@ -17,9 +16,6 @@ public interface IWorkerGrain : IGrainWithStringKey
 
     Task PauseAsync();
 
-    /// <summary>From the previous rank in the ring: a chunk of this step's allreduce.</summary>
-    [AlwaysInterleave]
-    Task ReceiveChunkAsync(CollectiveChunk chunk);
 
     Task ResumeAsync();
 

@@ -17,16 +17,26 @@ public sealed class WireCodec
 
     public int BytesPerValue => name == "none" ? 4 : 2;
 
+    /// <summary>True when values travel as their own float32 bytes.</summary>
+    public bool IsIdentity => name == "none";
+
     public byte[] Encode(ReadOnlySpan<float> values)
     {
         var bytes = new byte[values.Length * BytesPerValue];
+        EncodeInto(values, bytes);
+        return bytes;
+    }
+
+    /// <summary>Encodes into <paramref name="bytes"/> and returns the number of bytes written.</summary>
+    public int EncodeInto(ReadOnlySpan<float> values, Span<byte> bytes)
+    {
         switch (name)
         {
             case "none":
                 MemoryMarshal.AsBytes(values).CopyTo(bytes);
                 break;
             case "fp16":
-                var halves = MemoryMarshal.Cast<byte, Half>(bytes.AsSpan());
+                var halves = MemoryMarshal.Cast<byte, Half>(bytes);
                 for (var i = 0; i < values.Length; i++)
                 {
                     halves[i] = (Half)values[i];
@@ -34,7 +44,7 @@ public sealed class WireCodec
 
                 break;
             default:
-                var shorts = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
+                var shorts = MemoryMarshal.Cast<byte, ushort>(bytes);
                 for (var i = 0; i < values.Length; i++)
                 {
                     shorts[i] = ToBFloat16(values[i]);
@@ -43,15 +53,15 @@ public sealed class WireCodec
                 break;
         }
 
-        return bytes;
+        return values.Length * BytesPerValue;
     }
 
     /// <summary>Adds the decoded values into <paramref name="target"/> (reduce) or overwrites it (gather).</summary>
-    public void Decode(byte[] bytes, Span<float> target, bool add)
+    public void Decode(ReadOnlySpan<byte> bytes, Span<float> target, bool add)
     {
         if (name == "none")
         {
-            var source = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
+            var source = MemoryMarshal.Cast<byte, float>(bytes)[..target.Length];
             if (add)
             {
                 TensorPrimitives.Add(target, source, target);
@@ -64,8 +74,8 @@ public sealed class WireCodec
             return;
         }
 
-        var halves = MemoryMarshal.Cast<byte, Half>(bytes.AsSpan());
-        var shorts = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
+        var halves = MemoryMarshal.Cast<byte, Half>(bytes);
+        var shorts = MemoryMarshal.Cast<byte, ushort>(bytes);
         for (var i = 0; i < target.Length; i++)
         {
             var value = name == "fp16" ? (float)halves[i] : FromBFloat16(shorts[i]);

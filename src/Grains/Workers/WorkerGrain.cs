@@ -8,7 +8,7 @@ namespace Platform.Grains.Workers;
 
 /// <summary>One rank: hosts the step loop on a thread of its own and forwards control to it.</summary>
 [RankPlacement]
-public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock) : Grain, IWorkerGrain
+public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock, TensorTransportService tcp) : Grain, IWorkerGrain
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
     private readonly Dictionary<int, ChunkMailbox> mailboxes = [];
@@ -26,7 +26,7 @@ public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock)
             mailboxes.Remove(old);
         }
 
-        loop = new WorkerLoop(assignment, GrainFactory, Mailbox(assignment.Generation), logger, clock);
+        loop = new WorkerLoop(assignment, GrainFactory, Mailbox(assignment.Generation), tcp, logger, clock);
         loop.Start();
     }
 
@@ -44,6 +44,8 @@ public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock)
         Mailbox(chunk.Generation).Deliver(chunk);
         return Task.CompletedTask;
     }
+
+    public Task<string> GetTransportEndpointAsync() => Task.FromResult(tcp.Endpoint);
 
     public Task ResumeAsync()
     {

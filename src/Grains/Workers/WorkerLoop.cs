@@ -13,7 +13,8 @@ namespace Platform.Grains.Workers;
 /// A rank's step loop on a dedicated thread. It checks for pause and cancel at every step boundary,
 /// writes checkpoints on rank 0, reports progress a few times a second, and tells the job how it ended.
 /// </summary>
-internal sealed class WorkerLoop(WorkerAssignment assignment, IGrainFactory grains, ChunkMailbox mailbox, ILogger logger, TimeProvider clock)
+internal sealed class WorkerLoop(
+    WorkerAssignment assignment, IGrainFactory grains, ChunkMailbox mailbox, TensorTransportService tcp, ILogger logger, TimeProvider clock)
 {
     private readonly ITrainingJobGrain job = grains.GetGrain<ITrainingJobGrain>(assignment.JobId);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
@@ -77,7 +78,8 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, IGrainFactory grai
             session.RestoreCheckpoint(assignment.ResumeFrom);
         }
 
-        if (!Train(session, spec, Reducer(spec)))
+        using var reducer = Reducer(spec);
+        if (!Train(session, spec, reducer))
         {
             var step = session.Step;
             return () => job.WorkerCancelledAsync(assignment.Rank, step);
@@ -146,17 +148,16 @@ internal sealed class WorkerLoop(WorkerAssignment assignment, IGrainFactory grai
             return null;
         }
 
-        var codec = new WireCodec(spec.Allreduce.Compression);
-        var next = grains.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(assignment.JobId, (assignment.Rank + 1) % assignment.WorldSize));
-        return new RingAllReduce(
-            assignment.Rank,
-            assignment.WorldSize,
-            next,
-            mailbox,
-            assignment.Generation,
-            codec,
-            spec.Allreduce.ChunkKb * 1024 / codec.BytesPerValue,
+        var position = new RingPosition(assignment.JobId, assignment.Rank, assignment.WorldSize, assignment.Generation);
+        return RingBuilder.Build(
+            position,
+            spec.Allreduce.Transport,
+            new WireCodec(spec.Allreduce.Compression),
+            spec.Allreduce.ChunkKb,
             TimeSpan.FromSeconds(spec.Allreduce.TimeoutSeconds),
+            grains.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(assignment.JobId, position.Next)),
+            mailbox,
+            tcp,
             cancel.Token);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Platform.Grains;
+using Platform.Grains.Collectives;
 using Platform.Grains.Placement;
 
 namespace Platform.Silo.Hosting;
@@ -41,6 +42,7 @@ public static class SiloHosting
         silo.AddMemoryGrainStorage(StorageNames.Jobs);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddPlacementDirector<RankPlacementStrategy, RankPlacementDirector>();
+        silo.Services.TryAddSingleton<TensorTransportService>();
         return silo;
     }
 

@@ -6,5 +6,5 @@ namespace Platform.Training.Parallel;
 /// </summary>
 public interface IGradientReducer
 {
-    void AverageInPlace(Span<float> gradient, int step);
+    void AverageInPlace(float[] gradient, int step);
 }

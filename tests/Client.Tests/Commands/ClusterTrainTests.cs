@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Platform.Bench.Cluster;
+using Platform.Silo.Hosting;
 
 namespace Platform.Client.Tests.Commands;
 
@@ -13,7 +15,7 @@ public sealed class ClusterTrainTests
     public async Task Two_ranks_on_two_silo_processes_train_like_one_rank()
     {
         var one = await TrainAsync([.. FewThousand, "--workers", "1"]);
-        var silos = await SiloProcess.StartClusterAsync(work, 2);
+        var silos = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 2);
         try
         {
             var two = await TrainAsync([.. FewThousand, "--workers", "2", "--cluster", string.Join(',', silos.Select(s => s.Gateway))]);
@@ -36,10 +38,11 @@ public sealed class ClusterTrainTests
     public async Task Three_ranks_on_three_silo_processes_complete(bool redis)
     {
         await using var server = redis ? await RedisServer.StartAsync() : null;
-        var silos = await SiloProcess.StartClusterAsync(work, 3, server?.Connection);
+        var silos = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 3, server?.Connection);
         try
         {
-            var summary = await TrainAsync([.. FewThousand, "--set", "batch_size=96", "--workers", "3", "--cluster", silos[0].Gateway]);
+            // The Redis cluster also exercises the direct TCP transport between silo processes.
+            var summary = await TrainAsync([.. FewThousand, "--set", "batch_size=96", "--workers", "3", "--cluster", silos[0].Gateway, "--set", $"allreduce.transport={(redis ? "tcp" : "orleans")}"]);
 
             Assert.Equal("completed", summary["status"]!.GetValue<string>());
             Assert.Equal(3, summary["silos"]!.AsArray().Select(s => s!.GetValue<string>()).Distinct().Count());
@@ -53,7 +56,7 @@ public sealed class ClusterTrainTests
     [Fact]
     public async Task More_ranks_than_the_cluster_can_place_is_refused_quickly()
     {
-        var silos = await SiloProcess.StartClusterAsync(work, 2);
+        var silos = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 2);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -74,7 +77,7 @@ public sealed class ClusterTrainTests
     public async Task A_wrong_cluster_address_fails_clearly_within_30_seconds()
     {
         var clock = Stopwatch.StartNew();
-        var (exit, _, stderr) = await PlatformProcess.RunAsync(work, ["train", Repo.Example("fashion-mlp.yaml"), "--cluster", $"127.0.0.1:{SiloProcess.FreePort()}"]);
+        var (exit, _, stderr) = await PlatformProcess.RunAsync(work, ["train", Repo.Example("fashion-mlp.yaml"), "--cluster", $"127.0.0.1:{Endpoints.FreePort()}"]);
 
         Assert.Equal(1, exit);
         Assert.Contains("error: cannot reach the cluster at 127.0.0.1:", stderr, StringComparison.Ordinal);
@@ -86,7 +89,7 @@ public sealed class ClusterTrainTests
     public async Task A_silo_whose_primary_is_unreachable_fails_clearly_within_30_seconds()
     {
         var clock = Stopwatch.StartNew();
-        var (exit, _, stderr) = await PlatformProcess.RunAsync(work, ["silo", "--silo-port", $"{SiloProcess.FreePort()}", "--gateway-port", "0", "--primary", $"127.0.0.1:{SiloProcess.FreePort()}"]);
+        var (exit, _, stderr) = await PlatformProcess.RunAsync(work, ["silo", "--silo-port", $"{Endpoints.FreePort()}", "--gateway-port", "0", "--primary", $"127.0.0.1:{Endpoints.FreePort()}"]);
 
         Assert.Equal(1, exit);
         Assert.Contains("error: the silo could not start or join the cluster through the primary silo at 127.0.0.1:", stderr, StringComparison.Ordinal);

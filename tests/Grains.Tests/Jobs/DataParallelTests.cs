@@ -34,6 +34,15 @@ public sealed class DataParallelTests(ClusterFixture fixture)
         Assert.True(Relative(one.ParameterL2, three.ParameterL2) < 1e-5, $"parameter_l2 {one.ParameterL2} vs {three.ParameterL2}");
     }
 
+    [Fact]
+    public async Task Direct_tcp_transport_gives_the_same_bits_as_orleans_messages()
+    {
+        var messages = await TrainAsync(workers: 2);
+        var tcp = await TrainAsync(workers: 2, transport: "tcp");
+
+        Assert.Equal(messages.ParameterL2, tcp.ParameterL2);
+    }
+
     [Theory]
     [InlineData("fp16")]
     [InlineData("bf16")]
@@ -46,7 +55,7 @@ public sealed class DataParallelTests(ClusterFixture fixture)
         Assert.True(Relative(full.ParameterL2, compressed.ParameterL2) < 1e-2, $"parameter_l2 {full.ParameterL2} vs {compressed.ParameterL2}");
     }
 
-    private async Task<JobSummary> TrainAsync(int workers, int batch = 128, string compression = "none")
+    private async Task<JobSummary> TrainAsync(int workers, int batch = 128, string compression = "none", string transport = "orleans")
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>($"dp-{workers}-{Guid.NewGuid():N}");
         var spec = $"""
@@ -59,7 +68,7 @@ public sealed class DataParallelTests(ClusterFixture fixture)
             workers: {workers}
             seed: 1
             threads: 1
-            allreduce: {"{"}compression: {compression}{"}"}
+            allreduce: {"{"}compression: {compression}, transport: {transport}{"}"}
             checkpoint: {"{"}dir: '{checkpoints}'{"}"}
             """;
         await job.SubmitAsync(new JobSubmission(spec, Resume: false));

@@ -1,23 +1,22 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using Platform.Silo.Hosting;
 
-namespace Platform.Client.Tests;
+namespace Platform.Bench.Cluster;
 
 /// <summary>A real <c>platform silo</c> process on loopback, started and awaited until it says it is ready.</summary>
-internal sealed class SiloProcess : IAsyncDisposable
+public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> output = [];
 
-    private SiloProcess(string workDir, IEnumerable<string> args)
+    private SiloProcess(string platformDll, string workDir, IEnumerable<string> args)
     {
-        SiloPort = FreePort();
-        GatewayPort = FreePort();
+        SiloPort = Endpoints.FreePort();
+        GatewayPort = Endpoints.FreePort();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "platform.dll"), "silo", "--silo-port", Text(SiloPort), "--gateway-port", Text(GatewayPort) }.Concat(args))
+        foreach (var arg in new[] { platformDll, "silo", "--silo-port", Text(SiloPort), "--gateway-port", Text(GatewayPort) }.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
@@ -48,27 +47,21 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(string workDir, params string[] args)
+    public static async Task<SiloProcess> StartAsync(string platformDll, string workDir, params string[] args)
     {
-        var silo = new SiloProcess(workDir, args);
+        var silo = new SiloProcess(platformDll, workDir, args);
         await silo.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return silo;
     }
 
     /// <summary>Starts <paramref name="count"/> silos; with localhost clustering the first is the primary.</summary>
-    public static async Task<IReadOnlyList<SiloProcess>> StartClusterAsync(string workDir, int count, string? redis = null)
+    public static async Task<IReadOnlyList<SiloProcess>> StartClusterAsync(string platformDll, string workDir, int count, string? redis = null)
     {
-        var first = await StartAsync(workDir, redis is null ? [] : ["--clustering", "redis", "--redis", redis]);
-        string[] rest = redis is null ? ["--primary", $"127.0.0.1:{first.SiloPort}"] : ["--clustering", "redis", "--redis", redis];
-        var others = await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => StartAsync(workDir, rest)));
+        string[] clustering = redis is null ? [] : ["--clustering", "redis", "--redis", redis];
+        var first = await StartAsync(platformDll, workDir, clustering);
+        string[] rest = redis is null ? ["--primary", $"127.0.0.1:{first.SiloPort}"] : clustering;
+        var others = await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => StartAsync(platformDll, workDir, rest)));
         return [first, .. others];
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Runtime.Placement;
+using Platform.Bench.Cluster;
+using Platform.Grains.Interfaces.Collectives;
+using Platform.Silo.Hosting;
+
+namespace Platform.Bench.Allreduce;
+
+/// <summary>
+/// Allreduce bandwidth between ranks in separate silo processes on loopback, against plain TCP
+/// sockets between separate processes moving the same bytes in the same ring pattern. Each
+/// iteration's time is the slowest rank's; the first iterations warm up and are dropped.
+/// </summary>
+public sealed class AllreduceBenchmark(string platformDll, int workers, int megabytes, int iterations, string compression, int chunkKb, TextWriter log)
+{
+    private const int Warmup = 3;
+
+    private int Bytes => megabytes * 1024 * 1024;
+
+    public async Task<AllreduceResult> RunAsync()
+    {
+        var work = Directory.CreateTempSubdirectory("allreduce-bench-").FullName;
+        try
+        {
+            var (orleans, tcp) = await PlatformAsync(work);
+            await log.WriteLineAsync($"orleans messages: {orleans * 1000:0.0} ms per allreduce; direct tcp: {tcp * 1000:0.0} ms");
+            var raw = await RawTcpAsync(work);
+            await log.WriteLineAsync($"raw tcp baseline: {raw * 1000:0.0} ms per exchange");
+            var (best, name) = tcp <= orleans ? (tcp, "tcp") : (orleans, "orleans");
+            return new AllreduceResult(workers, Bytes, AlgBw(best), BusBw(best), BusBw(raw), BusBw(best) / BusBw(raw), name, compression, BusBw(orleans), BusBw(orleans) / BusBw(raw), BusBw(tcp), BusBw(tcp) / BusBw(raw));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private double AlgBw(double seconds) => Bytes / seconds / 1e6;
+
+    private double BusBw(double seconds) => AlgBw(seconds) * 2 * (workers - 1) / workers;
+
+    /// <summary>Seconds per allreduce through the grains' ring, over Orleans messages and over direct TCP.</summary>
+    private async Task<(double Orleans, double Tcp)> PlatformAsync(string work)
+    {
+        var silos = await SiloProcess.StartClusterAsync(platformDll, work, workers);
+        try
+        {
+            using var client = await ConnectAsync(silos.Select(s => new IPEndPoint(IPAddress.Loopback, s.GatewayPort)));
+            var grains = client.Services.GetRequiredService<IClusterClient>();
+            var hosts = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
+                .OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToList();
+            var orleans = await RingAsync(grains, hosts, "orleans");
+            var tcp = await RingAsync(grains, hosts, "tcp");
+            await client.StopAsync();
+            return (orleans, tcp);
+        }
+        finally
+        {
+            await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
+        }
+    }
+
+    private async Task<double> RingAsync(IClusterClient grains, IReadOnlyList<SiloAddress> hosts, string transport)
+    {
+        var bench = $"allreduce-{transport}-{Guid.NewGuid():N}";
+        var ranks = Enumerable.Range(0, workers).Select(r => grains.GetGrain<IAllreduceBenchGrain>($"{bench}/{r}")).ToList();
+        for (var r = 0; r < workers; r++)
+        {
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, hosts[r % hosts.Count]);
+            await ranks[r].StartAsync(new AllreduceBenchAssignment(bench, r, workers, Bytes, iterations + Warmup, compression, chunkKb, transport));
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        var times = new List<double[]>();
+        foreach (var rank in ranks)
+        {
+            times.Add(await WaitForTimesAsync(rank));
+        }
+
+        return SlowestMedian(times);
+    }
+
+    private async Task<double> RawTcpAsync(string work)
+    {
+        var ports = Enumerable.Range(0, workers).Select(_ => Endpoints.FreePort()).ToList();
+        var peers = Enumerable.Range(0, workers).Select(r =>
+        {
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[]
+            {
+                platformDll, "bench", "tcp-peer", "--rank", Text(r), "--world", Text(workers), "--port", Text(ports[r]),
+                "--next", $"127.0.0.1:{ports[(r + 1) % workers]}", "--bytes", Text(Bytes), "--iterations", Text(iterations + Warmup), "--chunk-kb", Text(chunkKb),
+            })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            return Process.Start(start)!;
+        }).ToList();
+
+        var times = new List<double[]>();
+        foreach (var peer in peers)
+        {
+            var stdout = await peer.StandardOutput.ReadToEndAsync();
+            await peer.WaitForExitAsync();
+            times.Add(peer.ExitCode == 0
+                ? JsonSerializer.Deserialize<double[]>(stdout)!
+                : throw new InvalidOperationException($"tcp peer failed: {await peer.StandardError.ReadToEndAsync()}"));
+            peer.Dispose();
+        }
+
+        return SlowestMedian(times);
+    }
+
+    private static double SlowestMedian(IReadOnlyList<double[]> perRank) =>
+        BenchStats.Median([.. Enumerable.Range(Warmup, perRank[0].Length - Warmup).Select(i => perRank.Max(t => t[i]))]);
+
+    private static async Task<double[]> WaitForTimesAsync(IAllreduceBenchGrain rank)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        while (true)
+        {
+            var times = await rank.GetTimesAsync();
+            if (times.Length > 0)
+            {
+                return times;
+            }
+
+            await Task.Delay(100, deadline.Token);
+        }
+    }
+
+    private static async Task<IHost> ConnectAsync(IEnumerable<IPEndPoint> gateways)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(c => c.UseStaticClustering([.. gateways]).Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("platform", "platform")));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Bandwidths in MB/s (10^6 bytes): algorithm and bus bandwidth, the raw TCP bus bandwidth, and their ratio.</summary>
+public sealed record AllreduceResult(
+    int Workers, int Bytes, double AlgBwMbS, double BusBwMbS, double RawTcpMbS, double Ratio, string Transport, string Compression,
+    double OrleansBusBwMbS, double OrleansRatio, double TcpBusBwMbS, double TcpRatio);
