@@ -3,9 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using Orleans.Runtime.Placement;
 using Platform.Bench.Cluster;
 using Platform.Grains.Interfaces.Collectives;
@@ -52,7 +49,7 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
         var silos = await SiloProcess.StartClusterAsync(platformDll, work, workers);
         try
         {
-            using var client = await ConnectAsync(silos.Select(s => new IPEndPoint(IPAddress.Loopback, s.GatewayPort)));
+            using var client = await GatewayClient.ConnectAsync(silos.Select(s => new IPEndPoint(IPAddress.Loopback, s.GatewayPort)));
             var grains = client.Services.GetRequiredService<IClusterClient>();
             var hosts = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
                 .OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToList();
@@ -135,16 +132,6 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
 
             await Task.Delay(100, deadline.Token);
         }
-    }
-
-    private static async Task<IHost> ConnectAsync(IEnumerable<IPEndPoint> gateways)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(c => c.UseStaticClustering([.. gateways]).Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("platform", "platform")));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Bench.Allreduce;
 using Platform.Bench.Overhead;
+using Platform.Bench.Scaling;
 using Platform.Silo.Hosting;
 using Platform.Silo.CommandLine;
 
@@ -19,8 +20,9 @@ internal static class BenchCommand
         {
             "overhead" => await OverheadAsync(reader),
             "allreduce" => await AllreduceAsync(reader),
+            "scaling" => await ScalingAsync(reader),
             "tcp-peer" => await TcpPeerAsync(reader),
-            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce)"),
+            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce, scaling)"),
         };
     }
 
@@ -53,6 +55,28 @@ internal static class BenchCommand
             ["tcp_busbw_mb_s"] = r.TcpBusBwMbS,
             ["tcp_ratio"] = r.TcpRatio,
         });
+        return Cli.Ok;
+    }
+
+    private static async Task<int> ScalingAsync(ArgReader reader)
+    {
+        var steps = reader.Int("steps", min: 10) ?? 200;
+        var runs = reader.Int("runs", min: 1) ?? 3;
+        var transport = reader.Value("transport") ?? "tcp";
+        var json = reader.Value("json");
+        reader.Done(maxPositionals: 1);
+
+        var results = await new ScalingBenchmark(PlatformDll, steps, runs, transport, Console.Error).RunAsync();
+        var doc = new JsonObject { ["transport"] = transport, ["steps"] = steps };
+        foreach (var r in results)
+        {
+            await Console.Out.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"scaling {r.Model}: 1 rank x 2 threads {r.OneRank:0} samples/s, 2 ranks x 1 thread on 2 silos {r.TwoRanks:0} samples/s, ratio {r.Ratio:0.000} ({transport} transport)"));
+            doc[r.Model] = new JsonObject { ["one_rank"] = r.OneRank, ["two_ranks"] = r.TwoRanks, ["ratio"] = r.Ratio };
+        }
+
+        await WriteJsonAsync(json, doc);
         return Cli.Ok;
     }
 
