@@ -21,6 +21,7 @@ internal sealed class WorkerLoop(
     private readonly CancellationTokenSource cancel = new();
     private readonly ManualResetEventSlim running = new(initialState: true);
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private RingAllReduce? reducer;
     private long trainTicks;
     private int stepsThisRun;
 
@@ -38,6 +39,9 @@ internal sealed class WorkerLoop(
     {
         cancel.Cancel();
         mailbox.Abort(new OperationCanceledException("the job was cancelled"));
+
+        // A rank blocked on a socket read wakes only when its links close.
+        Volatile.Read(ref reducer)?.Dispose();
     }
 
     public void Pause() => running.Reset();
@@ -78,8 +82,9 @@ internal sealed class WorkerLoop(
             session.RestoreCheckpoint(assignment.ResumeFrom);
         }
 
-        using var reducer = Reducer(spec);
-        if (!Train(session, spec, reducer))
+        using var ring = Reducer(spec);
+        Volatile.Write(ref reducer, ring);
+        if (!Train(session, spec, ring))
         {
             var step = session.Step;
             return () => job.WorkerCancelledAsync(assignment.Rank, step);
@@ -113,8 +118,9 @@ internal sealed class WorkerLoop(
             {
                 result = session.RunStep(reducer);
             }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            catch (Exception) when (cancel.IsCancellationRequested)
             {
+                // Cancelling closes the ring's links, so a step in flight may fail in many ways; all mean "stopped".
                 return false;
             }
 

@@ -44,6 +44,22 @@ public sealed class DataParallelTests(ClusterFixture fixture)
     }
 
     [Theory]
+    [InlineData("orleans")]
+    [InlineData("tcp")]
+    public async Task Cancelling_a_multi_rank_job_stops_every_rank_promptly(string transport)
+    {
+        var job = fixture.Client.GetGrain<ITrainingJobGrain>($"dp-cancel-{Guid.NewGuid():N}");
+        await job.SubmitAsync(new JobSubmission(Spec(workers: 2, batch: 128, compression: "none", transport: transport, epochs: 50), Resume: false));
+        await TrainingJobGrainTests.WaitUntilAsync(job, p => p.Step >= 5);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await job.CancelAsync();
+
+        Assert.Equal(JobState.Cancelled, (await job.GetProgressAsync()).State);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"cancel took {clock.Elapsed}");
+    }
+
+    [Theory]
     [InlineData("fp16")]
     [InlineData("bf16")]
     public async Task Compressed_wire_trains_close_to_full_precision(string compression)
@@ -58,24 +74,25 @@ public sealed class DataParallelTests(ClusterFixture fixture)
     private async Task<JobSummary> TrainAsync(int workers, int batch = 128, string compression = "none", string transport = "orleans")
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>($"dp-{workers}-{Guid.NewGuid():N}");
-        var spec = $"""
+        await job.SubmitAsync(new JobSubmission(Spec(workers, batch, compression, transport, epochs: 1), Resume: false));
+        var done = await TrainingJobGrainTests.WaitForEndAsync(job);
+        Assert.True(done.State == JobState.Completed, $"{workers}-rank job ended {done.State}: {done.Error}");
+        return (await job.GetSummaryAsync())!;
+    }
+
+    private string Spec(int workers, int batch, string compression, string transport, int epochs) => $"""
             model: {"{"}kind: mlp, depth: 2, width: 256, activation: relu, init: he{"}"}
             data: {"{"}dataset: fashion-mnist, limit: 3200{"}"}
             optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
             schedule: {"{"}kind: cosine, warmup_steps: 50{"}"}
             batch_size: {batch}
-            epochs: 1
+            epochs: {epochs}
             workers: {workers}
             seed: 1
             threads: 1
             allreduce: {"{"}compression: {compression}, transport: {transport}{"}"}
             checkpoint: {"{"}dir: '{checkpoints}'{"}"}
             """;
-        await job.SubmitAsync(new JobSubmission(spec, Resume: false));
-        var done = await TrainingJobGrainTests.WaitForEndAsync(job);
-        Assert.True(done.State == JobState.Completed, $"{workers}-rank job ended {done.State}: {done.Error}");
-        return (await job.GetSummaryAsync())!;
-    }
 
     private static double Relative(double a, double b) => Math.Abs(a - b) / Math.Max(1e-12, Math.Abs(a));
 }
