@@ -7,7 +7,9 @@ namespace Platform.Bench.Allreduce;
 /// <summary>
 /// The raw baseline: one rank of a ring over plain loopback TCP, moving exactly the bytes a ring
 /// allreduce moves (2(n-1) rounds of S/n bytes to the next rank while receiving as much from the
-/// previous), in the same chunk size, with no serialization and no arithmetic.
+/// previous), in the same chunk size, with no serialization and no arithmetic. Like the real ring,
+/// it sends from and receives into the segments of one S-byte buffer, so both pay the same memory
+/// traffic; a reused cache-resident chunk would flatter the baseline.
 /// </summary>
 public static class TcpRingPeer
 {
@@ -22,15 +24,21 @@ public static class TcpRingPeer
         outgoing.NoDelay = incoming.NoDelay = true;
 
         var segment = bytes / world;
-        var sendBuffer = new byte[chunkBytes];
-        var receiveBuffer = new byte[chunkBytes];
+        var data = new byte[segment * world];
+        Array.Fill(data, (byte)rank);
         var times = new double[iterations];
         for (var i = 0; i < iterations; i++)
         {
             var clock = Stopwatch.StartNew();
             for (var round = 0; round < 2 * (world - 1); round++)
             {
-                await Task.WhenAll(SendAsync(outgoing, sendBuffer, segment), ReceiveAsync(incoming, receiveBuffer, segment));
+                // The same segment indices as the ring's reduce-scatter and all-gather rounds.
+                var (send, receive) = round < world - 1
+                    ? (Mod(rank - round, world), Mod(rank - round - 1, world))
+                    : (Mod(rank + 1 - (round - world + 1), world), Mod(rank - (round - world + 1), world));
+                await Task.WhenAll(
+                    SendAsync(outgoing, data.AsMemory(send * segment, segment), chunkBytes),
+                    ReceiveAsync(incoming, data.AsMemory(receive * segment, segment), chunkBytes));
             }
 
             times[i] = clock.Elapsed.TotalSeconds;
@@ -39,19 +47,21 @@ public static class TcpRingPeer
         return times;
     }
 
-    private static async Task SendAsync(Socket socket, byte[] buffer, int total)
+    private static int Mod(int value, int n) => ((value % n) + n) % n;
+
+    private static async Task SendAsync(Socket socket, Memory<byte> segment, int chunk)
     {
-        for (var sent = 0; sent < total;)
+        for (var sent = 0; sent < segment.Length;)
         {
-            sent += await socket.SendAsync(buffer.AsMemory(0, Math.Min(buffer.Length, total - sent)));
+            sent += await socket.SendAsync(segment.Slice(sent, Math.Min(chunk, segment.Length - sent)));
         }
     }
 
-    private static async Task ReceiveAsync(Socket socket, byte[] buffer, int total)
+    private static async Task ReceiveAsync(Socket socket, Memory<byte> segment, int chunk)
     {
-        for (var received = 0; received < total;)
+        for (var received = 0; received < segment.Length;)
         {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(0, Math.Min(buffer.Length, total - received)));
+            var n = await socket.ReceiveAsync(segment.Slice(received, Math.Min(chunk, segment.Length - received)));
             received += n > 0 ? n : throw new IOException("peer closed the connection");
         }
     }
