@@ -6,31 +6,42 @@ namespace Platform.Grains.Collectives;
 
 /// <summary>
 /// The direct transport: two plain TCP sockets per rank, to the next and from the previous. Each
-/// chunk is a 12-byte header (step, phase, values) and the encoded values; the header is checked on
-/// arrival so a ring that falls out of step fails loudly instead of adding the wrong numbers.
+/// round is a 12-byte header (step, phase, values), checked on arrival so a ring that falls out of
+/// step fails loudly instead of adding the wrong numbers, then the encoded values in chunks, each
+/// reduced as it arrives.
 /// </summary>
-internal sealed class TcpRingTransport(Socket outgoing, Socket incoming, WireCodec codec, int chunkValues, TimeSpan timeout) : IRingTransport
+internal sealed class TcpRingTransport : IRingTransport
 {
     private const int HeaderBytes = 12;
-    private readonly byte[] receiveBuffer = new byte[HeaderBytes + (chunkValues * codec.BytesPerValue)];
+    private readonly Socket outgoing;
+    private readonly Socket incoming;
+    private readonly WireCodec codec;
+    private readonly int chunkValues;
+    private readonly TimeSpan timeout;
+    private readonly byte[] receiveBuffer;
     private long bytesSent;
+
+    public TcpRingTransport(Socket outgoing, Socket incoming, WireCodec codec, int chunkValues, TimeSpan timeout)
+    {
+        (this.outgoing, this.incoming, this.codec, this.chunkValues, this.timeout) = (outgoing, incoming, codec, chunkValues, timeout);
+        receiveBuffer = new byte[Math.Max(HeaderBytes, chunkValues * codec.BytesPerValue)];
+    }
 
     public long BytesSent => Interlocked.Read(ref bytesSent);
 
     public Task SendAsync(float[] data, int start, int count, int step, int phase) => Task.Run(() =>
     {
+        // One header per round, then the segment's values in chunks, back to back.
         var header = new byte[HeaderBytes];
+        BinaryPrimitives.WriteInt32LittleEndian(header, step);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), phase);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), count);
+        SendAll(header);
         var encoded = codec.IsIdentity ? [] : new byte[Math.Min(chunkValues, count) * codec.BytesPerValue];
         for (var offset = 0; offset < count; offset += chunkValues)
         {
-            var n = Math.Min(chunkValues, count - offset);
-            BinaryPrimitives.WriteInt32LittleEndian(header, step);
-            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), phase);
-            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), n);
-            SendAll(header);
-
             // float32 goes out straight from the gradient buffer: no copy in user space.
-            var values = data.AsSpan(start + offset, n);
+            var values = data.AsSpan(start + offset, Math.Min(chunkValues, count - offset));
             var payload = codec.IsIdentity ? MemoryMarshal.AsBytes(values) : encoded.AsSpan(0, codec.EncodeInto(values, encoded));
             SendAll(payload);
             Interlocked.Add(ref bytesSent, payload.Length);
@@ -40,28 +51,28 @@ internal sealed class TcpRingTransport(Socket outgoing, Socket incoming, WireCod
     public void Receive(Span<float> target, int step, int phase, bool add)
     {
         incoming.ReceiveTimeout = (int)timeout.TotalMilliseconds;
+        ReceiveAll(receiveBuffer.AsSpan(0, HeaderBytes));
+        var (gotStep, gotPhase, gotCount) = (
+            BinaryPrimitives.ReadInt32LittleEndian(receiveBuffer),
+            BinaryPrimitives.ReadInt32LittleEndian(receiveBuffer.AsSpan(4)),
+            BinaryPrimitives.ReadInt32LittleEndian(receiveBuffer.AsSpan(8)));
+        if ((gotStep, gotPhase, gotCount) != (step, phase, target.Length))
+        {
+            throw new InvalidDataException(
+                $"allreduce out of step: expected step {step} phase {phase} ({target.Length} values), got step {gotStep} phase {gotPhase} ({gotCount} values)");
+        }
+
+        if (codec.IsIdentity && !add)
+        {
+            // All-gather in float32: the bytes land where they belong.
+            ReceiveAll(MemoryMarshal.AsBytes(target));
+            return;
+        }
+
         for (var offset = 0; offset < target.Length; offset += chunkValues)
         {
-            var n = Math.Min(chunkValues, target.Length - offset);
-            ReceiveAll(receiveBuffer.AsSpan(0, HeaderBytes));
-            var (gotStep, gotPhase, gotCount) = (
-                BinaryPrimitives.ReadInt32LittleEndian(receiveBuffer),
-                BinaryPrimitives.ReadInt32LittleEndian(receiveBuffer.AsSpan(4)),
-                BinaryPrimitives.ReadInt32LittleEndian(receiveBuffer.AsSpan(8)));
-            if ((gotStep, gotPhase, gotCount) != (step, phase, n))
-            {
-                throw new InvalidDataException($"allreduce out of step: expected step {step} phase {phase} ({n} values), got step {gotStep} phase {gotPhase} ({gotCount} values)");
-            }
-
-            var slice = target.Slice(offset, n);
-            if (codec.IsIdentity && !add)
-            {
-                // All-gather in float32: the bytes land where they belong.
-                ReceiveAll(MemoryMarshal.AsBytes(slice));
-                continue;
-            }
-
-            var payload = receiveBuffer.AsSpan(HeaderBytes, n * codec.BytesPerValue);
+            var slice = target.Slice(offset, Math.Min(chunkValues, target.Length - offset));
+            var payload = receiveBuffer.AsSpan(0, slice.Length * codec.BytesPerValue);
             ReceiveAll(payload);
             codec.Decode(payload, slice, add);
         }

@@ -20,6 +20,9 @@ public sealed class TensorTransportOptions
 /// </summary>
 public sealed class TensorTransportService(ILocalSiloDetails silo, Microsoft.Extensions.Options.IOptions<TensorTransportOptions> options, ILogger<TensorTransportService> logger) : IDisposable
 {
+    /// <summary>Kernel buffer per direction: room for several chunks, so a rank that is adding does not stall its sender.</summary>
+    internal const int SocketBufferBytes = 8 << 20;
+
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Socket>> expected = new();
     private readonly Lock startLock = new();
     private TcpListener? listener;
@@ -34,6 +37,9 @@ public sealed class TensorTransportService(ILocalSiloDetails silo, Microsoft.Ext
                 if (listener is null)
                 {
                     listener = new TcpListener(silo.SiloAddress.Endpoint.Address, options.Value.Port);
+
+                    // Set before listening so accepted sockets negotiate a window this large.
+                    listener.Server.ReceiveBufferSize = SocketBufferBytes;
                     listener.Start();
                     _ = AcceptLoopAsync(listener);
                 }
@@ -53,7 +59,7 @@ public sealed class TensorTransportService(ILocalSiloDetails silo, Microsoft.Ext
     public static async Task<Socket> ConnectAsync(string endpoint, string key, CancellationToken cancel)
     {
         var colon = endpoint.LastIndexOf(':');
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = SocketBufferBytes };
         await socket.ConnectAsync(IPAddress.Parse(endpoint[..colon]), int.Parse(endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), cancel);
         var name = Encoding.UTF8.GetBytes(key);
         await socket.SendAsync(BitConverter.GetBytes(name.Length).Concat(name).ToArray(), cancel);
