@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
@@ -36,12 +37,7 @@ public sealed class WireCodec
                 MemoryMarshal.AsBytes(values).CopyTo(bytes);
                 break;
             case "fp16":
-                var halves = MemoryMarshal.Cast<byte, Half>(bytes);
-                for (var i = 0; i < values.Length; i++)
-                {
-                    halves[i] = (Half)values[i];
-                }
-
+                TensorPrimitives.ConvertToHalf(values, MemoryMarshal.Cast<byte, Half>(bytes)[..values.Length]);
                 break;
             default:
                 var shorts = MemoryMarshal.Cast<byte, ushort>(bytes);
@@ -74,11 +70,26 @@ public sealed class WireCodec
             return;
         }
 
-        var halves = MemoryMarshal.Cast<byte, Half>(bytes);
+        if (name == "fp16")
+        {
+            var halves = MemoryMarshal.Cast<byte, Half>(bytes)[..target.Length];
+            if (!add)
+            {
+                TensorPrimitives.ConvertToSingle(halves, target);
+                return;
+            }
+
+            var scratch = ArrayPool<float>.Shared.Rent(target.Length);
+            TensorPrimitives.ConvertToSingle(halves, scratch.AsSpan(0, target.Length));
+            TensorPrimitives.Add(target, scratch.AsSpan(0, target.Length), target);
+            ArrayPool<float>.Shared.Return(scratch);
+            return;
+        }
+
         var shorts = MemoryMarshal.Cast<byte, ushort>(bytes);
         for (var i = 0; i < target.Length; i++)
         {
-            var value = name == "fp16" ? (float)halves[i] : FromBFloat16(shorts[i]);
+            var value = FromBFloat16(shorts[i]);
             target[i] = add ? target[i] + value : value;
         }
     }
