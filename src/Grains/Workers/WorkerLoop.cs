@@ -16,8 +16,8 @@ namespace Platform.Grains.Workers;
 internal sealed class WorkerLoop(
     WorkerAssignment assignment, IGrainFactory grains, ChunkMailbox mailbox, TensorTransportService tcp, ILogger logger, TimeProvider clock)
 {
-    private readonly ITrainingJobGrain job = grains.GetGrain<ITrainingJobGrain>(assignment.JobId);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
+    private readonly ITrainingJobGrain job = grains.GetGrain<ITrainingJobGrain>(assignment.JobId);
     private readonly CancellationTokenSource cancel = new();
     private readonly ManualResetEventSlim running = new(initialState: true);
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,6 +57,11 @@ internal sealed class WorkerLoop(
         try
         {
             report = TrainToEnd();
+        }
+        catch (Exception) when (cancel.IsCancellationRequested)
+        {
+            // Cancelled while setting up (loading data, connecting the ring): not a failure.
+            report = () => job.WorkerCancelledAsync(assignment.Rank, 0);
         }
         catch (Exception e) when (e is SpecException or DatasetUnavailableException or CheckpointCorruptException or CheckpointMismatchException or ArgumentException)
         {
