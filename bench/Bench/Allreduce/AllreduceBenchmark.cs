@@ -13,9 +13,11 @@ namespace Platform.Bench.Allreduce;
 /// <summary>
 /// Allreduce bandwidth between ranks in separate silo processes on loopback, against plain TCP
 /// sockets between separate processes moving the same bytes in the same ring pattern. Each
-/// iteration's time is the slowest rank's; the first iterations warm up and are dropped.
+/// iteration's time is the slowest rank's; the first iterations warm up and are dropped. The three
+/// paths take turns, run after run, and each ratio is the median of the per-run ratios, so the
+/// machine's drift between runs cancels.
 /// </summary>
-public sealed class AllreduceBenchmark(string platformDll, int workers, int megabytes, int iterations, string compression, int chunkKb, TextWriter log)
+public sealed class AllreduceBenchmark(string platformDll, int workers, int megabytes, int iterations, int runs, string compression, int chunkKb, TextWriter log)
 {
     private const int Warmup = 3;
 
@@ -24,28 +26,6 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
     public async Task<AllreduceResult> RunAsync()
     {
         var work = Directory.CreateTempSubdirectory("allreduce-bench-").FullName;
-        try
-        {
-            var (orleans, tcp) = await PlatformAsync(work);
-            await log.WriteLineAsync($"orleans messages: {orleans * 1000:0.0} ms per allreduce; direct tcp: {tcp * 1000:0.0} ms");
-            var raw = await RawTcpAsync(work);
-            await log.WriteLineAsync($"raw tcp baseline: {raw * 1000:0.0} ms per exchange");
-            var (best, name) = tcp <= orleans ? (tcp, "tcp") : (orleans, "orleans");
-            return new AllreduceResult(workers, Bytes, AlgBw(best), BusBw(best), BusBw(raw), BusBw(best) / BusBw(raw), name, compression, BusBw(orleans), BusBw(orleans) / BusBw(raw), BusBw(tcp), BusBw(tcp) / BusBw(raw));
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
-    }
-
-    private double AlgBw(double seconds) => Bytes / seconds / 1e6;
-
-    private double BusBw(double seconds) => AlgBw(seconds) * 2 * (workers - 1) / workers;
-
-    /// <summary>Seconds per allreduce through the grains' ring, over Orleans messages and over direct TCP.</summary>
-    private async Task<(double Orleans, double Tcp)> PlatformAsync(string work)
-    {
         var silos = await SiloProcess.StartClusterAsync(platformDll, work, workers);
         try
         {
@@ -53,16 +33,36 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
             var grains = client.Services.GetRequiredService<IClusterClient>();
             var hosts = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
                 .OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToList();
-            var orleans = await RingAsync(grains, hosts, "orleans");
-            var tcp = await RingAsync(grains, hosts, "tcp");
+            var (orleans, tcp, raw) = (new List<double>(), new List<double>(), new List<double>());
+            for (var run = 0; run < runs; run++)
+            {
+                orleans.Add(await RingAsync(grains, hosts, "orleans"));
+                tcp.Add(await RingAsync(grains, hosts, "tcp"));
+                raw.Add(await RawTcpAsync(work));
+                await log.WriteLineAsync(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"run {run + 1}/{runs}: orleans messages {orleans[^1] * 1000:0.0} ms, direct tcp {tcp[^1] * 1000:0.0} ms, raw tcp {raw[^1] * 1000:0.0} ms per allreduce"));
+            }
+
             await client.StopAsync();
-            return (orleans, tcp);
+            var orleansRatio = BenchStats.Median([.. raw.Zip(orleans, (r, o) => r / o)]);
+            var tcpRatio = BenchStats.Median([.. raw.Zip(tcp, (r, t) => r / t)]);
+            var (best, name, ratio) = tcpRatio >= orleansRatio ? (BenchStats.Median(tcp), "tcp", tcpRatio) : (BenchStats.Median(orleans), "orleans", orleansRatio);
+            var rawTime = BenchStats.Median(raw);
+            return new AllreduceResult(
+                workers, Bytes, AlgBw(best), BusBw(best), BusBw(rawTime), ratio, name, compression,
+                BusBw(BenchStats.Median(orleans)), orleansRatio, BusBw(BenchStats.Median(tcp)), tcpRatio);
         }
         finally
         {
             await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
+            Directory.Delete(work, recursive: true);
         }
     }
+
+    private double AlgBw(double seconds) => Bytes / seconds / 1e6;
+
+    private double BusBw(double seconds) => AlgBw(seconds) * 2 * (workers - 1) / workers;
 
     private async Task<double> RingAsync(IClusterClient grains, IReadOnlyList<SiloAddress> hosts, string transport)
     {

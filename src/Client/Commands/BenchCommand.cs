@@ -31,15 +31,16 @@ internal static class BenchCommand
         var workers = reader.Int("workers", min: 2) ?? 2;
         var megabytes = reader.Int("mb", min: 1) ?? 64;
         var iterations = reader.Int("iterations", min: 1) ?? 7;
+        var runs = reader.Int("runs", min: 1) ?? 3;
         var compression = reader.Value("compression") ?? "none";
         var chunkKb = reader.Int("chunk-kb", min: 4) ?? 1024;
         var json = reader.Value("json");
         reader.Done(maxPositionals: 1);
 
-        var r = await new AllreduceBenchmark(PlatformDll, workers, megabytes, iterations, compression, chunkKb, Console.Error).RunAsync();
+        var r = await new AllreduceBenchmark(PlatformDll, workers, megabytes, iterations, runs, compression, chunkKb, Console.Error).RunAsync();
         await Console.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"allreduce {megabytes} MB over {workers} ranks, compression {compression}: {r.Transport} transport algbw {r.AlgBwMbS:0} MB/s, busbw {r.BusBwMbS:0} MB/s; raw tcp busbw {r.RawTcpMbS:0} MB/s; ratio {r.Ratio:0.000} (orleans messages: busbw {r.OrleansBusBwMbS:0} MB/s, ratio {r.OrleansRatio:0.000}; direct tcp: busbw {r.TcpBusBwMbS:0} MB/s, ratio {r.TcpRatio:0.000})"));
+            $"allreduce {megabytes} MB over {workers} ranks, compression {compression}: {r.Transport} transport algbw {r.AlgBwMbS:0} MB/s, busbw {r.BusBwMbS:0} MB/s; raw tcp busbw {r.RawTcpMbS:0} MB/s; ratio {r.Ratio:0.000}, median of {runs} paired runs (orleans messages: busbw {r.OrleansBusBwMbS:0} MB/s, ratio {r.OrleansRatio:0.000}; direct tcp: busbw {r.TcpBusBwMbS:0} MB/s, ratio {r.TcpRatio:0.000})"));
         await WriteJsonAsync(json, new JsonObject
         {
             ["algbw_mb_s"] = r.AlgBwMbS,

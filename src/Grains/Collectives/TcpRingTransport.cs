@@ -19,12 +19,14 @@ internal sealed class TcpRingTransport : IRingTransport
     private readonly int chunkValues;
     private readonly TimeSpan timeout;
     private readonly byte[] receiveBuffer;
+    private readonly byte[][] buffers;
     private long bytesSent;
 
     public TcpRingTransport(Socket outgoing, Socket incoming, WireCodec codec, int chunkValues, TimeSpan timeout)
     {
         (this.outgoing, this.incoming, this.codec, this.chunkValues, this.timeout) = (outgoing, incoming, codec, chunkValues, timeout);
         receiveBuffer = new byte[Math.Max(HeaderBytes, chunkValues * codec.BytesPerValue)];
+        buffers = [receiveBuffer, new byte[receiveBuffer.Length]];
     }
 
     public long BytesSent => Interlocked.Read(ref bytesSent);
@@ -69,13 +71,24 @@ internal sealed class TcpRingTransport : IRingTransport
             return;
         }
 
-        for (var offset = 0; offset < target.Length; offset += chunkValues)
+        // Double-buffered: chunk k+1 is read from the socket while chunk k is being reduced.
+        var chunks = (target.Length + chunkValues - 1) / chunkValues;
+        var pending = ReceiveChunk(0, target.Length);
+        for (var k = 0; k < chunks; k++)
         {
-            var slice = target.Slice(offset, Math.Min(chunkValues, target.Length - offset));
-            var payload = receiveBuffer.AsSpan(0, slice.Length * codec.BytesPerValue);
-            ReceiveAll(payload);
-            codec.Decode(payload, slice, add);
+            pending.GetAwaiter().GetResult();
+            var next = k + 1 < chunks ? ReceiveChunk(k + 1, target.Length) : Task.CompletedTask;
+            var slice = target.Slice(k * chunkValues, Math.Min(chunkValues, target.Length - (k * chunkValues)));
+            codec.Decode(buffers[k % 2].AsSpan(0, slice.Length * codec.BytesPerValue), slice, add);
+            pending = next;
         }
+    }
+
+    private Task ReceiveChunk(int k, int total)
+    {
+        var buffer = buffers[k % 2];
+        var length = Math.Min(chunkValues, total - (k * chunkValues)) * codec.BytesPerValue;
+        return Task.Run(() => ReceiveAll(buffer.AsSpan(0, length)));
     }
 
     public void Dispose()
