@@ -59,6 +59,11 @@ public static class Cli
         {
             return await Print($"error: {e.Message}", Failed);
         }
+        catch (Exception e) when (e is TimeoutException or OrleansException or IOException or InvalidOperationException)
+        {
+            // The cluster or the file system failed us; the user gets the reason, not a stack trace.
+            return await Print($"error: the cluster failed the request: {e.GetBaseException().Message.Split('\n')[0].Trim()}", Failed);
+        }
     }
 
     internal static async Task<int> Print(string message, int code)

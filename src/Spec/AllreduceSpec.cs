@@ -8,15 +8,19 @@ namespace Platform.Spec;
 /// </summary>
 public sealed record AllreduceSpec(string Transport, string Compression, int ChunkKb, int TimeoutSeconds)
 {
+    /// <summary>Default chunk per transport: grain messages stay far under Orleans' limit; sockets take bigger pieces.</summary>
+    public static int DefaultChunkKb(string transport) => transport == "tcp" ? 4096 : 1024;
+
     public static readonly string[] Transports = ["orleans", "tcp"];
     public static readonly string[] Compressions = ["none", "fp16", "bf16"];
 
     internal static AllreduceSpec Read(SpecNode n)
     {
+        var transport = n.Choice("transport", "orleans", Transports);
         var spec = new AllreduceSpec(
-            n.Choice("transport", "orleans", Transports),
+            transport,
             n.Choice("compression", "none", Compressions),
-            ChunkKb: n.Int("chunk_kb", 1024, min: 4, max: 64 * 1024),
+            ChunkKb: n.Int("chunk_kb", DefaultChunkKb(transport), min: 4, max: 64 * 1024),
             TimeoutSeconds: n.Int("timeout_seconds", 60, min: 1));
         n.RejectUnknownKeys();
         return spec;

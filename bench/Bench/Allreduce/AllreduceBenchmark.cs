@@ -17,7 +17,7 @@ namespace Platform.Bench.Allreduce;
 /// paths take turns, run after run, and each ratio is the median of the per-run ratios, so the
 /// machine's drift between runs cancels.
 /// </summary>
-public sealed class AllreduceBenchmark(string platformDll, int workers, int megabytes, int iterations, int runs, string compression, int chunkKb, TextWriter log)
+public sealed class AllreduceBenchmark(string platformDll, int workers, int megabytes, int iterations, int runs, string compression, int? chunkKb, TextWriter log)
 {
     private const int Warmup = 3;
 
@@ -60,6 +60,9 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
         }
     }
 
+    /// <summary>The chunk size each path uses; the raw baseline writes in the TCP transport's chunks.</summary>
+    private int ChunkKb(string transport) => chunkKb ?? Spec.AllreduceSpec.DefaultChunkKb(transport);
+
     private double AlgBw(double seconds) => Bytes / seconds / 1e6;
 
     private double BusBw(double seconds) => AlgBw(seconds) * 2 * (workers - 1) / workers;
@@ -71,7 +74,7 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
         for (var r = 0; r < workers; r++)
         {
             RequestContext.Set(IPlacementDirector.PlacementHintKey, hosts[r % hosts.Count]);
-            await ranks[r].StartAsync(new AllreduceBenchAssignment(bench, r, workers, Bytes, iterations + Warmup, compression, chunkKb, transport));
+            await ranks[r].StartAsync(new AllreduceBenchAssignment(bench, r, workers, Bytes, iterations + Warmup, compression, ChunkKb(transport), transport));
             RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
 
@@ -93,7 +96,7 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
             foreach (var arg in new[]
             {
                 platformDll, "bench", "tcp-peer", "--rank", Text(r), "--world", Text(workers), "--port", Text(ports[r]),
-                "--next", $"127.0.0.1:{ports[(r + 1) % workers]}", "--bytes", Text(Bytes), "--iterations", Text(iterations + Warmup), "--chunk-kb", Text(chunkKb),
+                "--next", $"127.0.0.1:{ports[(r + 1) % workers]}", "--bytes", Text(Bytes), "--iterations", Text(iterations + Warmup), "--chunk-kb", Text(ChunkKb("tcp")),
             })
             {
                 start.ArgumentList.Add(arg);

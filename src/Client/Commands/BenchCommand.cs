@@ -33,7 +33,7 @@ internal static class BenchCommand
         var iterations = reader.Int("iterations", min: 1) ?? 7;
         var runs = reader.Int("runs", min: 1) ?? 3;
         var compression = reader.Value("compression") ?? "none";
-        var chunkKb = reader.Int("chunk-kb", min: 4) ?? 1024;
+        var chunkKb = reader.Int("chunk-kb", min: 4);
         var json = reader.Value("json");
         reader.Done(maxPositionals: 1);
 

@@ -9,10 +9,12 @@ using Platform.Training.Checkpoints;
 namespace Platform.Grains.Jobs;
 
 /// <summary>Coordinates one job: validates it, starts a worker per rank, and records progress and the result.</summary>
+[Orleans.Placement.PreferLocalPlacement] // on the silo the client came in through, which is known to be alive
 public sealed class TrainingJobGrain(
     [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobRecord> record,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
 {
+    private static readonly TimeSpan WorkerStartTimeout = TimeSpan.FromSeconds(20);
     private TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<int, WorkerOutcome> outcomes = [];
 
@@ -21,6 +23,21 @@ public sealed class TrainingJobGrain(
     private JobRecord Job => record.State;
 
     public async Task<JobProgress> SubmitAsync(JobSubmission submission)
+    {
+        try
+        {
+            return await StartAsync(submission);
+        }
+        catch (OrleansException e)
+        {
+            // A silo of the cluster is unreachable (storage or placement went to it): say so in one line.
+            var error = $"the cluster could not start the job: {e.GetBaseException().Message.Split('\n')[0].Trim()}";
+            logger.LogWarning("Job {Job}: {Error}", JobId, error);
+            return Progress() with { State = JobState.Failed, Error = error, FailureKind = FailureKind.Internal };
+        }
+    }
+
+    private async Task<JobProgress> StartAsync(JobSubmission submission)
     {
         if (Job.State != JobState.None && !(submission.Resume && Job.State.IsTerminal()))
         {
@@ -83,7 +100,18 @@ public sealed class TrainingJobGrain(
             RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
 
-        await Task.WhenAll(starts);
+        try
+        {
+            await Task.WhenAll(starts).WaitAsync(WorkerStartTimeout);
+        }
+        catch (Exception e)
+        {
+            // A silo that is listed as active but does not answer must not leave the job hanging.
+            var error = $"could not start all {spec.Workers} ranks on silos {string.Join(", ", Job.Silos)} within {WorkerStartTimeout.TotalSeconds:0} s: {e.GetBaseException().Message.Split('\n')[0].Trim()}";
+            logger.LogWarning("Job {Job}: {Error}", JobId, error);
+            await Task.WhenAll(Enumerable.Range(0, spec.Workers).Select(rank => StopQuietlyAsync(Worker(rank))));
+            await FinishAsync(JobState.Failed, error, FailureKind.Internal, null);
+        }
         return Progress();
     }
 
@@ -195,6 +223,19 @@ public sealed class TrainingJobGrain(
         return new JobProgress(
             JobId, Job.State, r?.Step ?? 0, Job.TotalSteps, r?.Epoch ?? 0, r?.Loss ?? double.NaN,
             r?.SamplesPerSecond ?? 0, Job.Workers, Job.Error, Job.FailureKind);
+    }
+
+    /// <summary>Stops a rank that may never answer: its failure is already the job's error.</summary>
+    private static async Task StopQuietlyAsync(IWorkerGrain worker)
+    {
+        try
+        {
+            await worker.CancelAsync().WaitAsync(WorkerStartTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // The rank's silo is gone or stuck; there is nothing left to stop.
+        }
     }
 
     private IWorkerGrain Worker(int rank) => GrainFactory.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(JobId, rank));

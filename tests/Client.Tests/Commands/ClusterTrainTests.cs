@@ -74,6 +74,31 @@ public sealed class ClusterTrainTests
     }
 
     [Fact]
+    public async Task A_job_on_a_cluster_with_a_dead_silo_ends_within_30_seconds_without_hanging()
+    {
+        var silos = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 2);
+        try
+        {
+            await silos[1].DisposeAsync(); // killed: membership still lists it for a while
+
+            var clock = Stopwatch.StartNew();
+            var (exit, _, stderr) = await PlatformProcess.RunAsync(work, ["train", Repo.Example("fashion-mlp.yaml"), .. FewThousand, "--workers", "2", "--cluster", silos[0].Gateway]);
+
+            // Either the dead silo was already out of the membership (both ranks on the live silo) or
+            // something of the job went to it: a clear one-line error, never a hang or a stack trace.
+            Assert.True(exit is 0 or 1, $"exit {exit}: {stderr}");
+            Assert.True(exit == 0 || stderr.Contains("error: the cluster could not start the job: ", StringComparison.Ordinal)
+                || stderr.Contains("error: could not start all 2 ranks", StringComparison.Ordinal), stderr);
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        }
+        finally
+        {
+            await silos[0].DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_wrong_cluster_address_fails_clearly_within_30_seconds()
     {
         var clock = Stopwatch.StartNew();
