@@ -26,6 +26,10 @@ public static class Cli
           silo [options]                       run a silo (see: platform silo --help)
           bench overhead [--steps N] [--runs R] [--threads T] [--json FILE]
                                  time training through the grains against a plain loop
+          bench allreduce [--workers N] [--mb S] [--runs R] [--compression C] [--chunk-kb K] [--json FILE]
+                                 allreduce bandwidth between silo processes against raw TCP
+          bench scaling [--steps N] [--runs R] [--transport orleans|tcp] [--json FILE]
+                                 samples/s of 1 rank x 2 threads against 2 ranks x 1 thread
         """;
 
     public static async Task<int> RunAsync(string[] args)

@@ -10,7 +10,7 @@ public static class SiloProgram
 {
     public const string Usage =
         "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost|redis] [--redis CONNECTION]\n" +
-        "                     [--advertise IP] [--cluster-id ID] [--service-id ID]";
+        "                     [--advertise IP]";
 
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
 

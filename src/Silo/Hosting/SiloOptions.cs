@@ -37,8 +37,6 @@ public sealed class SiloOptions
             SiloPort = args.Int("silo-port", min: 1) ?? 11111,
             GatewayPort = args.Int("gateway-port", min: 0) ?? 30000,
             Primary = args.Value("primary") is { } p ? Endpoints.Parse(p, "--primary") : null,
-            ClusterId = args.Value("cluster-id") ?? "platform",
-            ServiceId = args.Value("service-id") ?? "platform",
             AdvertisedAddress = args.Value("advertise") is { } a
                 ? (IPAddress.TryParse(a, out var ip) ? ip : throw new UsageException($"--advertise: not an IP address: '{a}'"))
                 : null,
