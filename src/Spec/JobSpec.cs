@@ -18,9 +18,6 @@ public sealed record JobSpec(
     PlacementSpec Placement,
     HealthSpec Health)
 {
-    /// <summary>Batch size each rank computes on; the global batch is split evenly.</summary>
-    public int LocalBatchSize => BatchSize / Workers;
-
     internal static JobSpec Read(SpecNode root)
     {
         var spec = new JobSpec(

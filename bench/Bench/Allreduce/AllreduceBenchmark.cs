@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime.Placement;
 using Platform.Bench.Cluster;
 using Platform.Grains.Interfaces.Collectives;
+using Platform.Grains.Placement;
 using Platform.Silo.Hosting;
 
 namespace Platform.Bench.Allreduce;
@@ -73,9 +73,8 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
         var ranks = Enumerable.Range(0, workers).Select(r => grains.GetGrain<IAllreduceBenchGrain>($"{bench}/{r}")).ToList();
         for (var r = 0; r < workers; r++)
         {
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, hosts[r % hosts.Count]);
-            await ranks[r].StartAsync(new AllreduceBenchAssignment(bench, r, workers, Bytes, iterations + Warmup, compression, ChunkKb(transport), transport));
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            var (rank, assignment) = (ranks[r], new AllreduceBenchAssignment(bench, r, workers, Bytes, iterations + Warmup, compression, ChunkKb(transport), transport));
+            await RankPlacementHint.On(hosts[r % hosts.Count], () => rank.StartAsync(assignment));
         }
 
         var times = new List<double[]>();

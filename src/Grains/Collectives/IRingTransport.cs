@@ -12,7 +12,4 @@ internal interface IRingTransport : IDisposable
 
     /// <summary>Receives as many values as <paramref name="target"/> holds, adding them in or overwriting.</summary>
     void Receive(Span<float> target, int step, int phase, bool add);
-
-    /// <summary>Payload bytes sent so far.</summary>
-    long BytesSent { get; }
 }

@@ -10,17 +10,12 @@ namespace Platform.Grains.Collectives;
 internal sealed class OrleansRingTransport(
     ICollectivePeer next, ChunkMailbox mailbox, int generation, WireCodec codec, int chunkValues, TimeSpan timeout, CancellationToken cancel) : IRingTransport
 {
-    private long bytesSent;
-
-    public long BytesSent => Interlocked.Read(ref bytesSent);
-
     public Task SendAsync(float[] data, int start, int count, int step, int phase)
     {
         var sends = new List<Task>();
         for (var offset = 0; offset < count; offset += chunkValues)
         {
             var payload = codec.Encode(data.AsSpan(start + offset, Math.Min(chunkValues, count - offset)));
-            Interlocked.Add(ref bytesSent, payload.Length);
             sends.Add(next.ReceiveChunkAsync(new CollectiveChunk(generation, step, phase, offset / chunkValues, payload)));
         }
 

@@ -11,8 +11,6 @@ namespace Platform.Grains.Collectives;
 /// </summary>
 internal sealed class RingAllReduce(int rank, int worldSize, IRingTransport transport, WireCodec codec, CancellationToken cancel) : IGradientReducer, IDisposable
 {
-    public long BytesSent => transport.BytesSent;
-
     public void AverageInPlace(float[] data, int step)
     {
         for (var round = 0; round < worldSize - 1; round++)

@@ -20,7 +20,6 @@ internal sealed class TcpRingTransport : IRingTransport
     private readonly TimeSpan timeout;
     private readonly byte[] receiveBuffer;
     private readonly byte[][] buffers;
-    private long bytesSent;
 
     public TcpRingTransport(Socket outgoing, Socket incoming, WireCodec codec, int chunkValues, TimeSpan timeout)
     {
@@ -28,8 +27,6 @@ internal sealed class TcpRingTransport : IRingTransport
         receiveBuffer = new byte[Math.Max(HeaderBytes, chunkValues * codec.BytesPerValue)];
         buffers = [receiveBuffer, new byte[receiveBuffer.Length]];
     }
-
-    public long BytesSent => Interlocked.Read(ref bytesSent);
 
     public Task SendAsync(float[] data, int start, int count, int step, int phase) => Task.Run(() =>
     {
@@ -46,7 +43,6 @@ internal sealed class TcpRingTransport : IRingTransport
             var values = data.AsSpan(start + offset, Math.Min(chunkValues, count - offset));
             var payload = codec.IsIdentity ? MemoryMarshal.AsBytes(values) : encoded.AsSpan(0, codec.EncodeInto(values, encoded));
             SendAll(payload);
-            Interlocked.Add(ref bytesSent, payload.Length);
         }
     });
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Grains.Interfaces.Workers;
-using Orleans.Runtime.Placement;
 using Platform.Grains.Placement;
 using Platform.Spec;
 using Platform.Training.Checkpoints;
@@ -31,9 +30,9 @@ public sealed class TrainingJobGrain(
         catch (OrleansException e)
         {
             // A silo of the cluster is unreachable (storage or placement went to it): say so in one line.
-            var error = $"the cluster could not start the job: {e.GetBaseException().Message.Split('\n')[0].Trim()}";
+            var error = $"the cluster could not start the job: {FirstLine(e)}";
             logger.LogWarning("Job {Job}: {Error}", JobId, error);
-            return Progress() with { State = JobState.Failed, Error = error, FailureKind = FailureKind.Internal };
+            return Refused(error, FailureKind.Internal);
         }
     }
 
@@ -51,7 +50,7 @@ public sealed class TrainingJobGrain(
         }
         catch (SpecException e)
         {
-            return Progress() with { State = JobState.Failed, Error = e.Message, FailureKind = FailureKind.BadInput };
+            return Refused(e.Message);
         }
 
         var checkpointDir = Path.Combine(spec.Checkpoint.Dir, JobId);
@@ -61,7 +60,7 @@ public sealed class TrainingJobGrain(
             resumeFrom = new CheckpointDirectory(checkpointDir).Latest(CheckpointFile.Verify)?.File;
             if (resumeFrom is null)
             {
-                return Progress() with { State = JobState.Failed, Error = $"no usable checkpoint to resume from in {checkpointDir}", FailureKind = FailureKind.BadInput };
+                return Refused($"no usable checkpoint to resume from in {checkpointDir}");
             }
         }
 
@@ -75,7 +74,7 @@ public sealed class TrainingJobGrain(
         }
         catch (ArgumentException e)
         {
-            return Progress() with { State = JobState.Failed, Error = e.Message, FailureKind = FailureKind.BadInput };
+            return Refused(e.Message);
         }
 
         var generation = Job.Generation + 1;
@@ -94,10 +93,9 @@ public sealed class TrainingJobGrain(
         var starts = new List<Task>();
         for (var rank = 0; rank < spec.Workers; rank++)
         {
-            // The hint travels with this first call and decides where the rank's grain activates.
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, layout[rank]);
-            starts.Add(Worker(rank).StartAsync(new WorkerAssignment(JobId, submission.SpecYaml, rank, spec.Workers, checkpointDir, resumeFrom, generation)));
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            var assignment = new WorkerAssignment(JobId, submission.SpecYaml, rank, spec.Workers, checkpointDir, resumeFrom, generation);
+            var worker = Worker(rank);
+            starts.Add(RankPlacementHint.On(layout[rank], () => worker.StartAsync(assignment)));
         }
 
         try
@@ -107,11 +105,12 @@ public sealed class TrainingJobGrain(
         catch (Exception e)
         {
             // A silo that is listed as active but does not answer must not leave the job hanging.
-            var error = $"could not start all {spec.Workers} ranks on silos {string.Join(", ", Job.Silos)} within {WorkerStartTimeout.TotalSeconds:0} s: {e.GetBaseException().Message.Split('\n')[0].Trim()}";
+            var error = $"could not start all {spec.Workers} ranks on silos {string.Join(", ", Job.Silos)} within {WorkerStartTimeout.TotalSeconds:0} s: {FirstLine(e)}";
             logger.LogWarning("Job {Job}: {Error}", JobId, error);
             await Task.WhenAll(Enumerable.Range(0, spec.Workers).Select(rank => StopQuietlyAsync(Worker(rank))));
             await FinishAsync(JobState.Failed, error, FailureKind.Internal, null);
         }
+
         return Progress();
     }
 
@@ -237,6 +236,13 @@ public sealed class TrainingJobGrain(
             // The rank's silo is gone or stuck; there is nothing left to stop.
         }
     }
+
+    /// <summary>A submission that did not start; the existing record (if any) is left as it was.</summary>
+    private JobProgress Refused(string error, FailureKind kind = FailureKind.BadInput) =>
+        Progress() with { State = JobState.Failed, Error = error, FailureKind = kind };
+
+    /// <summary>Orleans' messages carry inner stack traces; a user gets the first line.</summary>
+    private static string FirstLine(Exception e) => e.GetBaseException().Message.Split('\n')[0].Trim();
 
     private IWorkerGrain Worker(int rank) => GrainFactory.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(JobId, rank));
 

@@ -17,6 +17,24 @@ public sealed class RankPlacementStrategy : PlacementStrategy
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 public sealed class RankPlacementAttribute() : PlacementAttribute(RankPlacementStrategy.Instance);
 
+/// <summary>Makes the first call to a grain with <see cref="RankPlacementAttribute"/> activate it on a chosen silo.</summary>
+public static class RankPlacementHint
+{
+    /// <summary>Issues <paramref name="call"/> with the placement hint set; the hint travels with that call only.</summary>
+    public static Task On(SiloAddress silo, Func<Task> call)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            return call();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
+}
+
 /// <summary>Honours the placement hint when that silo is a compatible, active member.</summary>
 public sealed class RankPlacementDirector : IPlacementDirector
 {

@@ -59,11 +59,6 @@ public sealed class TrainingSession : IDisposable
 
     public IReadOnlyList<float> Losses => losses;
 
-    public IReadOnlyList<string> ParameterNames => parameters.Select(p => p.Name).ToList();
-
-    /// <summary>Number of gradient values one step exchanges between ranks.</summary>
-    public int GradientLength => gradients.Values.Length;
-
     /// <summary>
     /// One step: forward and backward on this rank's slice of the global batch, gradients averaged
     /// across ranks by <paramref name="reducer"/> (none for a single rank), then the optimizer update.
