@@ -16,7 +16,9 @@ public sealed record JobSpec(
     CheckpointSpec Checkpoint,
     AllreduceSpec Allreduce,
     PlacementSpec Placement,
-    HealthSpec Health)
+    HealthSpec Health,
+    TelemetrySpec Telemetry,
+    IReadOnlyList<FaultSpec> Faults)
 {
     internal static JobSpec Read(SpecNode root)
     {
@@ -35,7 +37,9 @@ public sealed record JobSpec(
             Checkpoint: CheckpointSpec.Read(root.Section("checkpoint")),
             Allreduce: AllreduceSpec.Read(root.Section("allreduce")),
             Placement: PlacementSpec.Read(root.Section("placement")),
-            Health: HealthSpec.Read(root.Section("health")));
+            Health: HealthSpec.Read(root.Section("health")),
+            Telemetry: TelemetrySpec.Read(root.Section("telemetry")),
+            Faults: [.. root.Sequence("faults").Select(FaultSpec.Read)]);
         root.RejectUnknownKeys();
         spec.CheckCombinations();
         return spec.Epochs is null && spec.Steps is null ? spec with { Epochs = 1 } : spec;

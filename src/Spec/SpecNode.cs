@@ -31,6 +31,24 @@ internal sealed class SpecNode
         };
     }
 
+    /// <summary>The items of a list of mappings, each read with a path such as <c>faults[0]</c>.</summary>
+    public IReadOnlyList<SpecNode> Sequence(string key)
+    {
+        var node = Find(key);
+        return node switch
+        {
+            null => [],
+            YamlScalarNode s when IsNull(s) => [],
+            YamlSequenceNode seq => seq.Children.Select((item, i) => item is YamlMappingNode m
+                ? new SpecNode(m, $"{PathOf(key)}[{i}]")
+                : throw new SpecException($"{PathOf(key)}[{i}]", "must be a mapping of settings")).ToList(),
+            _ => throw new SpecException(PathOf(key), "must be a list"),
+        };
+    }
+
+    /// <summary>Whether the mapping sets <paramref name="key"/> to a value.</summary>
+    public bool Has(string key) => Find(key) is { } node && !(node is YamlScalarNode s && IsNull(s));
+
     public string Choice(string key, string fallback, params string[] allowed)
     {
         var value = Scalar(key)?.ToLowerInvariant() ?? fallback;

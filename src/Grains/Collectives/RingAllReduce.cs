@@ -11,11 +11,12 @@ namespace Platform.Grains.Collectives;
 /// </summary>
 internal sealed class RingAllReduce(int rank, int worldSize, IRingTransport transport, WireCodec codec, CancellationToken cancel) : IGradientReducer, IDisposable
 {
-    public void AverageInPlace(float[] data, int step)
+    public long AverageInPlace(float[] data, int step)
     {
+        var sent = 0L;
         for (var round = 0; round < worldSize - 1; round++)
         {
-            Exchange(data, step, round, send: Mod(rank - round), receive: Mod(rank - round - 1), add: true);
+            sent += Exchange(data, step, round, send: Mod(rank - round), receive: Mod(rank - round - 1), add: true);
         }
 
         var (start, length) = Segment(Mod(rank + 1), data.Length);
@@ -25,19 +26,23 @@ internal sealed class RingAllReduce(int rank, int worldSize, IRingTransport tran
 
         for (var round = 0; round < worldSize - 1; round++)
         {
-            Exchange(data, step, worldSize - 1 + round, send: Mod(rank + 1 - round), receive: Mod(rank - round), add: false);
+            sent += Exchange(data, step, worldSize - 1 + round, send: Mod(rank + 1 - round), receive: Mod(rank - round), add: false);
         }
+
+        return sent;
     }
 
     public void Dispose() => transport.Dispose();
 
-    private void Exchange(float[] data, int step, int phase, int send, int receive, bool add)
+    /// <summary>One round; returns the bytes sent (payload as encoded on the wire).</summary>
+    private long Exchange(float[] data, int step, int phase, int send, int receive, bool add)
     {
         var (sendStart, sendLength) = Segment(send, data.Length);
         var sending = transport.SendAsync(data, sendStart, sendLength, step, phase);
         var (receiveStart, receiveLength) = Segment(receive, data.Length);
         transport.Receive(data.AsSpan(receiveStart, receiveLength), step, phase, add);
         sending.Wait(cancel);
+        return (long)sendLength * codec.BytesPerValue;
     }
 
     private (int Start, int Length) Segment(int index, int length)

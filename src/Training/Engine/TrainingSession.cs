@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Platform.Spec;
 using Platform.Training.Checkpoints;
 using Platform.Training.Data;
@@ -5,6 +6,7 @@ using Platform.Training.Models;
 using Platform.Training.Optim;
 using Platform.Training.Parallel;
 using Platform.Training.Runtime;
+using Platform.Training.Telemetry;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Engine;
@@ -24,6 +26,9 @@ public sealed class TrainingSession : IDisposable
     private readonly ShardSampler sampler;
     private readonly LearningRateSchedule schedule;
     private readonly GradientBuffer gradients;
+    private readonly FaultInjector faults;
+    private readonly LayerStatistics? statistics;
+    private readonly ActivationMonitor? activations;
     private List<float> losses = [];
 
     public TrainingSession(JobSpec spec, int rank, int worldSize)
@@ -36,7 +41,15 @@ public sealed class TrainingSession : IDisposable
         model = ModelFactory.Create(spec.Model, data.SampleShape, data.Outputs, spec.Seed);
         parameters = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
         optimizer = OptimizerFactory.Create(spec.Optimizer, parameters);
-        gradients = new GradientBuffer(parameters);
+        faults = new FaultInjector(spec.Faults, parameters);
+        if (spec.Telemetry.Enabled)
+        {
+            statistics = new LayerStatistics(parameters);
+            activations = new ActivationMonitor(model, spec.Telemetry.SaturationTolerance);
+        }
+
+        Layout = new TelemetryLayout([.. parameters.Select(p => p.Name)], activations?.Names ?? []);
+        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + 1);
         sampler = new ShardSampler(data.Train.Count, spec.BatchSize, rank, worldSize, spec.Seed);
         TotalSteps = spec.Steps ?? (spec.Epochs!.Value * sampler.BatchesPerEpoch);
         schedule = new LearningRateSchedule(spec.Schedule, spec.Optimizer.Lr, TotalSteps);
@@ -59,32 +72,70 @@ public sealed class TrainingSession : IDisposable
 
     public IReadOnlyList<float> Losses => losses;
 
+    /// <summary>The model's parameters by name, in the order the telemetry arrays follow.</summary>
+    public IReadOnlyList<(string Name, Tensor Param)> Parameters => parameters;
+
+    /// <summary>The parameter and activation names that the per-layer telemetry arrays follow.</summary>
+    public TelemetryLayout Layout { get; }
+
     /// <summary>
     /// One step: forward and backward on this rank's slice of the global batch, gradients averaged
-    /// across ranks by <paramref name="reducer"/> (none for a single rank), then the optimizer update.
+    /// across ranks by <paramref name="reducer"/> (none for a single rank), the step's telemetry taken
+    /// from the averaged gradients, then the optimizer update.
     /// </summary>
     public StepResult RunStep(IGradientReducer? reducer = null)
     {
+        var started = Stopwatch.GetTimestamp();
         var (epoch, batch) = (Step / BatchesPerEpoch, Step % BatchesPerEpoch);
         var lr = schedule.At(Step);
         using var scope = NewDisposeScope();
         model.train();
         var (x, y) = data.Train.Batch(tensor(sampler.Indices(epoch, batch)));
+        activations?.Begin();
         var loss = LossFunctions.Compute(model.call(x), y, data.Regression);
         model.zero_grad();
         loss.backward();
-        var value = loss.item<float>();
+        faults.Apply(Step, Rank);
+
+        // The extras ride along with the gradients: activation figures, then the loss.
+        var extras = activations?.Read() is { } a ? [.. a, 0f] : new float[1];
+        extras[^1] = loss.item<float>();
+        var (allreduceSeconds, bytes) = (0.0, 0L);
         if (reducer is not null && WorldSize > 1)
         {
-            gradients.Gather(value);
-            reducer.AverageInPlace(gradients.Values, Step);
-            value = gradients.Scatter();
+            gradients.Gather(extras);
+            var exchange = Stopwatch.GetTimestamp();
+            bytes = reducer.AverageInPlace(gradients.Values, Step);
+            allreduceSeconds = Stopwatch.GetElapsedTime(exchange).TotalSeconds;
+            gradients.Scatter(extras);
         }
 
+        var before = statistics?.BeforeUpdate();
         optimizer.Step(lr);
+        var updates = statistics?.UpdateNorms() ?? [];
         Step++;
+        var value = extras[^1];
         losses.Add(value);
-        return new StepResult(Step, epoch, value, lr, (int)x.shape[0]);
+        var samples = (int)x.shape[0];
+        var activationCount = Layout.Activations.Count;
+        var telemetry = new StepTelemetry(
+            Step,
+            value,
+            lr,
+            before?.GlobalNorm ?? double.NaN,
+            before?.GradNorm ?? [],
+            before?.WeightNorm ?? [],
+            updates,
+            before?.MaxAbs ?? [],
+            before?.NonFinite ?? [],
+            before?.ZeroFraction ?? [],
+            extras[..activationCount],
+            extras[activationCount..(2 * activationCount)],
+            Stopwatch.GetElapsedTime(started).TotalSeconds,
+            allreduceSeconds,
+            bytes,
+            samples * WorldSize);
+        return new StepResult(Step, epoch, value, lr, samples, telemetry);
     }
 
     public EvalResult Evaluate()

@@ -4,31 +4,34 @@ using static TorchSharp.torch;
 namespace Platform.Training.Parallel;
 
 /// <summary>
-/// All of a model's gradients as one flat float buffer, in parameter order, plus the step's loss in
-/// the last slot, so that one allreduce averages both. Gathered after backward, scattered back
-/// before the optimizer step.
+/// All of a model's gradients as one flat float buffer, in parameter order, followed by a few extra
+/// values (the step's loss, per-rank activation figures), so that one allreduce averages them all.
+/// Gathered after backward, scattered back before the optimizer step.
 /// </summary>
-internal sealed class GradientBuffer(IReadOnlyList<(string Name, Tensor Param)> parameters)
+internal sealed class GradientBuffer(IReadOnlyList<(string Name, Tensor Param)> parameters, int extras)
 {
     private readonly long[] sizes = parameters.Select(p => p.Param.numel()).ToArray();
-    private readonly float[] values = new float[parameters.Sum(p => p.Param.numel()) + 1];
+    private readonly float[] values = new float[parameters.Sum(p => p.Param.numel()) + extras];
 
     public float[] Values => values;
 
-    public void Gather(float loss)
+    private int GradientLength => values.Length - extras;
+
+    public void Gather(ReadOnlySpan<float> extraValues)
     {
-        values[^1] = loss;
+        extraValues.CopyTo(values.AsSpan(GradientLength));
         using var scope = NewDisposeScope();
         using var flat = cat(parameters.Select(p => (p.Param.grad ?? zeros_like(p.Param)).flatten()).ToArray());
-        MemoryMarshal.Cast<byte, float>(flat.bytes).CopyTo(values.AsSpan(0, values.Length - 1));
+        MemoryMarshal.Cast<byte, float>(flat.bytes).CopyTo(values.AsSpan(0, GradientLength));
     }
 
-    /// <summary>Writes the (averaged) gradients back and returns the (averaged) loss.</summary>
-    public float Scatter()
+    /// <summary>Writes the (averaged) gradients back and the (averaged) extra values into <paramref name="extraValues"/>.</summary>
+    public void Scatter(Span<float> extraValues)
     {
+        values.AsSpan(GradientLength).CopyTo(extraValues);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var flat = tensor(values).narrow(0, 0, values.Length - 1);
+        var flat = tensor(values).narrow(0, 0, GradientLength);
         var offset = 0L;
         for (var i = 0; i < sizes.Length; i++)
         {
@@ -45,7 +48,5 @@ internal sealed class GradientBuffer(IReadOnlyList<(string Name, Tensor Param)> 
 
             offset += sizes[i];
         }
-
-        return values[^1];
     }
 }

@@ -6,5 +6,6 @@ namespace Platform.Training.Parallel;
 /// </summary>
 public interface IGradientReducer
 {
-    void AverageInPlace(float[] gradient, int step);
+    /// <summary>Averages <paramref name="gradient"/> and returns the bytes this rank sent doing it.</summary>
+    long AverageInPlace(float[] gradient, int step);
 }

@@ -1,0 +1,49 @@
+using Platform.Spec;
+using Platform.Training.Telemetry;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Engine;
+
+/// <summary>Applies a spec's <c>faults</c> to this rank's local gradients, before the allreduce.</summary>
+internal sealed class FaultInjector
+{
+    private readonly IReadOnlyList<FaultSpec> faults;
+    private readonly IReadOnlyList<(string Name, Tensor Param)> parameters;
+
+    public FaultInjector(IReadOnlyList<FaultSpec> faults, IReadOnlyList<(string Name, Tensor Param)> parameters)
+    {
+        this.faults = faults;
+        this.parameters = parameters;
+        foreach (var (fault, i) in faults.Select((f, i) => (f, i)))
+        {
+            if (fault.Layer is { } layer && parameters.All(p => p.Name != layer))
+            {
+                throw new SpecException($"faults[{i}].layer", $"the model has no parameter '{layer}' (it has: {string.Join(", ", parameters.Select(p => p.Name))})");
+            }
+        }
+    }
+
+    public void Apply(int step, int rank)
+    {
+        foreach (var fault in faults.Where(f => f.Hits(step, rank)))
+        {
+            foreach (var (_, param) in parameters.Where(p => fault.Layer is null || p.Name == fault.Layer))
+            {
+                if (param.grad is not { } grad)
+                {
+                    continue;
+                }
+
+                if (fault.Kind == "scale")
+                {
+                    using var noGrad = no_grad();
+                    grad.mul_(fault.Factor);
+                    continue;
+                }
+
+                var values = HostMemory.Floats(grad);
+                values[..Math.Min(fault.Count, values.Length)].Fill(fault.Kind == "nan" ? float.NaN : float.PositiveInfinity);
+            }
+        }
+    }
+}
