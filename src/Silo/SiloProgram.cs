@@ -10,7 +10,7 @@ public static class SiloProgram
 {
     public const string Usage =
         "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost|redis] [--redis CONNECTION]\n" +
-        "                     [--advertise IP]";
+        "                     [--advertise IP] [--metrics-port M (default 9464, 0 = off)]";
 
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
 
@@ -27,6 +27,12 @@ public static class SiloProgram
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}\n{Usage}");
             return 2;
+        }
+
+        if (options.MetricsPort > 0 && !Endpoints.IsFree(options.MetricsPort))
+        {
+            await Console.Error.WriteLineAsync($"error: --metrics-port {options.MetricsPort} is in use (another silo on this machine?); pick another port, or 0 to serve no metrics");
+            return 1;
         }
 
         var builder = Host.CreateApplicationBuilder();
@@ -46,7 +52,8 @@ public static class SiloProgram
             return 1;
         }
 
-        await Console.Out.WriteLineAsync($"silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {options.Clustering}");
+        var metrics = options.MetricsPort > 0 ? $", metrics on http://127.0.0.1:{options.MetricsPort}/metrics" : "";
+        await Console.Out.WriteLineAsync($"silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {options.Clustering}{metrics}");
         await host.WaitForShutdownAsync();
         return 0;
     }

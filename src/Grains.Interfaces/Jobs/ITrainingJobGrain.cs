@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Platform.Grains.Interfaces.Telemetry;
 
 namespace Platform.Grains.Interfaces.Jobs;
 
@@ -20,6 +21,13 @@ public interface ITrainingJobGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<JobSummary?> GetSummaryAsync();
+
+    /// <summary>
+    /// The job's per-step telemetry so far (kept after it ends), coarsened to at most
+    /// <paramref name="maxPoints"/> rows; 0 returns everything kept.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<TelemetrySeries> GetTelemetryAsync(int maxPoints);
 
     /// <summary>Stops the workers at their next step boundary and waits until they have stopped.</summary>
     Task CancelAsync();

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
+using Platform.Grains.Interfaces.Telemetry;
 
 namespace Platform.Grains.Interfaces.Jobs;
 
-/// <summary>A worker's periodic progress report.</summary>
+/// <summary>A worker's periodic progress report; rank 0's carries the telemetry of the steps since the last one.</summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkerReport(
     [property: Id(0)] int Rank,
@@ -10,7 +11,8 @@ public sealed record WorkerReport(
     [property: Id(2)] double Epoch,
     [property: Id(3)] double Loss,
     [property: Id(4)] double SamplesPerSecond,
-    [property: Id(5)] int TotalSteps);
+    [property: Id(5)] int TotalSteps,
+    [property: Id(6)] TelemetrySeries? Telemetry = null);
 
 /// <summary>A worker's final figures.</summary>
 [GenerateSerializer, Immutable]

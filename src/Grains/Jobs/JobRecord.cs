@@ -1,4 +1,5 @@
 using Platform.Grains.Interfaces.Jobs;
+using Platform.Grains.Interfaces.Telemetry;
 
 namespace Platform.Grains.Jobs;
 
@@ -31,4 +32,7 @@ public sealed class JobRecord
 
     /// <summary>The silo hosting each rank, in rank order.</summary>
     [Id(11)] public List<string> Silos { get; set; } = [];
+
+    /// <summary>The telemetry history, saved when the job stops so it can be read after the fact.</summary>
+    [Id(12)] public TelemetrySeries? Telemetry { get; set; }
 }

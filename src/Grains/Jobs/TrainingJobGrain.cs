@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Platform.Grains.Interfaces.Jobs;
+using Platform.Grains.Interfaces.Telemetry;
 using Platform.Grains.Interfaces.Workers;
 using Platform.Grains.Placement;
+using Platform.Grains.Telemetry;
 using Platform.Spec;
 using Platform.Training.Checkpoints;
 
@@ -16,6 +18,7 @@ public sealed class TrainingJobGrain(
     private static readonly TimeSpan WorkerStartTimeout = TimeSpan.FromSeconds(20);
     private TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<int, WorkerOutcome> outcomes = [];
+    private readonly TelemetryHistory telemetry = new();
 
     private string JobId => this.GetPrimaryKeyString();
 
@@ -128,6 +131,16 @@ public sealed class TrainingJobGrain(
 
     public Task<JobSummary?> GetSummaryAsync() => Task.FromResult(Job.Summary);
 
+    public Task<TelemetrySeries> GetTelemetryAsync(int maxPoints)
+    {
+        if (telemetry.Count == 0 && Job.Telemetry is { } saved)
+        {
+            telemetry.Add(saved);
+        }
+
+        return Task.FromResult(telemetry.ToSeries(maxPoints));
+    }
+
     public async Task CancelAsync()
     {
         if (Job.State.IsTerminal() || Job.State == JobState.None)
@@ -165,6 +178,10 @@ public sealed class TrainingJobGrain(
         {
             Job.LastReport = report;
             Job.TotalSteps = report.TotalSteps;
+            if (report.Telemetry is { } steps)
+            {
+                telemetry.Add(steps);
+            }
         }
 
         return Task.CompletedTask;
@@ -211,6 +228,7 @@ public sealed class TrainingJobGrain(
         Job.Error = error;
         Job.FailureKind = kind;
         Job.Summary = SummaryBuilder.From(JobId, Job, outcome);
+        Job.Telemetry = telemetry.Count > 0 ? telemetry.ToSeries() : Job.Telemetry;
         await record.WriteStateAsync();
         logger.LogInformation("Job {Job} {State}", JobId, state.Label());
         ended.TrySetResult();

@@ -3,12 +3,14 @@ using Platform.Grains.Collectives;
 using Platform.Grains.Interfaces.Collectives;
 using Platform.Grains.Interfaces.Workers;
 using Platform.Grains.Placement;
+using Platform.Grains.Telemetry;
 
 namespace Platform.Grains.Workers;
 
 /// <summary>One rank: hosts the step loop on a thread of its own and forwards control to it.</summary>
 [RankPlacement]
-public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock, TensorTransportService tcp) : Grain, IWorkerGrain
+public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock, TensorTransportService tcp, TrainingInstruments instruments)
+    : Grain, IWorkerGrain
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
     private readonly Dictionary<int, ChunkMailbox> mailboxes = [];
@@ -26,7 +28,7 @@ public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock,
             mailboxes.Remove(old);
         }
 
-        loop = new WorkerLoop(assignment, GrainFactory, Mailbox(assignment.Generation), tcp, logger, clock);
+        loop = new WorkerLoop(assignment, GrainFactory, Mailbox(assignment.Generation), tcp, instruments, logger, clock);
         loop.Start();
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Grains.Collectives;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Grains.Interfaces.Workers;
+using Platform.Grains.Telemetry;
 using Platform.Spec;
 using Platform.Training.Checkpoints;
 using Platform.Training.Data;
@@ -14,13 +15,20 @@ namespace Platform.Grains.Workers;
 /// writes checkpoints on rank 0, reports progress a few times a second, and tells the job how it ended.
 /// </summary>
 internal sealed class WorkerLoop(
-    WorkerAssignment assignment, IGrainFactory grains, ChunkMailbox mailbox, TensorTransportService tcp, ILogger logger, TimeProvider clock)
+    WorkerAssignment assignment,
+    IGrainFactory grains,
+    ChunkMailbox mailbox,
+    TensorTransportService tcp,
+    TrainingInstruments instruments,
+    ILogger logger,
+    TimeProvider clock)
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
     private readonly ITrainingJobGrain job = grains.GetGrain<ITrainingJobGrain>(assignment.JobId);
     private readonly CancellationTokenSource cancel = new();
     private readonly ManualResetEventSlim running = new(initialState: true);
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TelemetryHistory unreported = new();
     private RingAllReduce? reducer;
     private long trainTicks;
     private int stepsThisRun;
@@ -74,6 +82,7 @@ internal sealed class WorkerLoop(
         }
 
         // Signal "stopped" before telling the job, which may be waiting for exactly that.
+        instruments.End(assignment.JobId);
         stopped.TrySetResult();
         Wait(report());
     }
@@ -131,6 +140,12 @@ internal sealed class WorkerLoop(
 
             trainTicks += clock.GetTimestamp() - stepStart;
             stepsThisRun++;
+            instruments.Record(assignment.JobId, assignment.Rank, session.Layout, result.Telemetry);
+            if (assignment.Rank == 0)
+            {
+                unreported.Add(result.Telemetry, session.Layout);
+            }
+
             if (assignment.Rank == 0 && result.Step % spec.Checkpoint.Interval == 0)
             {
                 Checkpoint(session, checkpoints, spec.Checkpoint.Keep);
@@ -139,7 +154,7 @@ internal sealed class WorkerLoop(
             if (clock.GetElapsedTime(lastReport) >= ReportEvery || session.Finished)
             {
                 var rate = spec.BatchSize * (result.Step - lastStep) / clock.GetElapsedTime(lastReport).TotalSeconds;
-                _ = job.ReportAsync(new WorkerReport(assignment.Rank, result.Step, session.EpochsDone, result.Loss, rate, session.TotalSteps));
+                Report(new WorkerReport(assignment.Rank, result.Step, session.EpochsDone, result.Loss, rate, session.TotalSteps));
                 (lastReport, lastStep) = (clock.GetTimestamp(), result.Step);
             }
         }
@@ -150,6 +165,19 @@ internal sealed class WorkerLoop(
         }
 
         return true;
+    }
+
+    /// <summary>Sends progress; rank 0 adds the telemetry of the steps since its last report.</summary>
+    private void Report(WorkerReport report)
+    {
+        if (assignment.Rank == 0)
+        {
+            instruments.RecordThroughput(assignment.JobId, report.SamplesPerSecond);
+            report = report with { Telemetry = unreported.ToSeries() };
+            unreported.Clear();
+        }
+
+        _ = job.ReportAsync(report);
     }
 
     private RingAllReduce? Reducer(JobSpec spec)

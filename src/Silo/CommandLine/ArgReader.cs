@@ -56,7 +56,7 @@ public sealed class ArgReader
         return options.Where(o => o.Name == name).Select(o => o.Value ?? "true");
     }
 
-    public int? Int(string name, int min = int.MinValue)
+    public int? Int(string name, int min = int.MinValue, int max = int.MaxValue)
     {
         var text = Value(name);
         if (text is null)
@@ -64,9 +64,10 @@ public sealed class ArgReader
             return null;
         }
 
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
+        var range = max == int.MaxValue ? $">= {min}" : $"between {min} and {max}";
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
             ? v
-            : throw new UsageException($"--{name} must be an integer >= {min} (got '{text}')");
+            : throw new UsageException($"--{name} must be an integer {range} (got '{text}')");
     }
 
     /// <summary>Fails on the first option no one asked for, and on extra positional arguments.</summary>

@@ -40,6 +40,21 @@ public static class Endpoints
             : throw new UsageException($"{option}: expected a comma-separated list of HOST:PORT");
 
     /// <summary>A TCP port on loopback that was free a moment ago.</summary>
+    /// <summary>Whether a listener could take <paramref name="port"/> on every interface now.</summary>
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Any, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,10 +1,13 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Platform.Grains;
 using Platform.Grains.Collectives;
 using Platform.Grains.Placement;
+using Platform.Grains.Telemetry;
+using Platform.Silo.Telemetry;
 
 namespace Platform.Silo.Hosting;
 
@@ -33,7 +36,7 @@ public static class SiloHosting
 
             silo.AddPlatformGrains();
         });
-        return builder;
+        return builder.AddPlatformTelemetry(options);
     }
 
     /// <summary>What the grains need from any silo, whatever its clustering: job storage and a clock.</summary>
@@ -43,9 +46,11 @@ public static class SiloHosting
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddPlacementDirector<RankPlacementStrategy, RankPlacementDirector>();
         silo.Services.TryAddSingleton<TensorTransportService>();
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<TrainingInstruments>();
         return silo;
     }
 
     /// <summary>Options for a silo living inside another process: free loopback ports, no gateway.</summary>
-    public static SiloOptions Embedded() => new() { SiloPort = Endpoints.FreePort(), GatewayPort = 0 };
+    public static SiloOptions Embedded(int metricsPort = 0) => new() { SiloPort = Endpoints.FreePort(), GatewayPort = 0, MetricsPort = metricsPort };
 }

@@ -6,6 +6,9 @@ namespace Platform.Silo.Hosting;
 /// <summary>How a silo joins its cluster.</summary>
 public sealed class SiloOptions
 {
+    /// <summary>The conventional port of an OpenTelemetry Prometheus exporter.</summary>
+    public const int DefaultMetricsPort = 9464;
+
     /// <summary>Port for silo-to-silo traffic. Default 11111.</summary>
     public int SiloPort { get; set; } = 11111;
 
@@ -24,6 +27,12 @@ public sealed class SiloOptions
     /// <summary>Address other silos and clients use to reach this one. Default loopback.</summary>
     public IPAddress? AdvertisedAddress { get; set; }
 
+    /// <summary>
+    /// Port of the Prometheus scrape endpoint (<c>/metrics</c>). Default <see cref="DefaultMetricsPort"/>
+    /// for <c>platform silo</c>, off for a silo embedded in <c>platform train</c>; 0 turns it off.
+    /// </summary>
+    public int MetricsPort { get; set; } = DefaultMetricsPort;
+
     /// <summary>Cluster identity; silos and clients must agree. Default "platform".</summary>
     public string ClusterId { get; set; } = "platform";
 
@@ -36,6 +45,7 @@ public sealed class SiloOptions
         {
             SiloPort = args.Int("silo-port", min: 1) ?? 11111,
             GatewayPort = args.Int("gateway-port", min: 0) ?? 30000,
+            MetricsPort = args.Int("metrics-port", min: 0, max: 65535) ?? DefaultMetricsPort,
             Primary = args.Value("primary") is { } p ? Endpoints.Parse(p, "--primary") : null,
             AdvertisedAddress = args.Value("advertise") is { } a
                 ? (IPAddress.TryParse(a, out var ip) ? ip : throw new UsageException($"--advertise: not an IP address: '{a}'"))
