@@ -15,8 +15,9 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         SiloPort = Endpoints.FreePort();
         GatewayPort = Endpoints.FreePort();
+        MetricsPort = Endpoints.FreePort();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { platformDll, "silo", "--silo-port", Text(SiloPort), "--gateway-port", Text(GatewayPort) }.Concat(args))
+        foreach (var arg in new[] { platformDll, "silo", "--silo-port", Text(SiloPort), "--gateway-port", Text(GatewayPort), "--metrics-port", Text(MetricsPort) }.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
@@ -34,7 +35,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int GatewayPort { get; }
 
+    /// <summary>Where the silo serves its metrics for Prometheus.</summary>
+    public int MetricsPort { get; }
+
     public string Gateway => $"127.0.0.1:{GatewayPort}";
+
+    public string MetricsUrl => $"http://127.0.0.1:{MetricsPort}/metrics";
 
     public string Output
     {
