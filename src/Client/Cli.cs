@@ -17,12 +17,16 @@ public static class Cli
         usage: platform <command> [options]
 
           train SPEC [--set k=v]... [--workers N] [--epochs E] [--steps S] [--cluster HOST:PORT,...]
-                     [--summary FILE] [--job-id ID] [--resume]
+                     [--summary FILE] [--report FILE.png] [--metrics-port M] [--job-id ID] [--resume]
                                  train a job; without --cluster in a silo inside this process
           submit SPEC --cluster HOST:PORT,... [--set k=v]... [--job-id ID]
                                  start a job on a cluster and print its id
           status JOB --cluster HOST:PORT,...   show a job's state and progress
           cancel JOB --cluster HOST:PORT,...   cancel a job
+          watch JOB --cluster HOST:PORT,... [--interval S] [--once]
+                                 live per-layer gradient table until the job ends
+          report JOB --cluster HOST:PORT,... --out FILE.png
+                                 draw gradient norm per layer over steps (log scale)
           silo [options]                       run a silo (see: platform silo --help)
           bench overhead [--steps N] [--runs R] [--threads T] [--json FILE]
                                  time training through the grains against a plain loop
@@ -48,6 +52,8 @@ public static class Cli
                 "submit" => await SubmitCommand.RunAsync(args[1..]),
                 "status" => await StatusCommand.RunAsync(args[1..], cancel: false),
                 "cancel" => await StatusCommand.RunAsync(args[1..], cancel: true),
+                "watch" => await WatchCommand.RunAsync(args[1..]),
+                "report" => await ReportCommand.RunAsync(args[1..]),
                 "silo" => args.Length > 1 && args[1] is "-h" or "--help"
                     ? await Print(SiloProgram.Usage, Ok)
                     : await SiloProgram.RunAsync(args[1..]),

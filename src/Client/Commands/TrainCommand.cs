@@ -1,4 +1,5 @@
 using Platform.Client.Jobs;
+using Platform.Client.Reports;
 using Platform.Silo.CommandLine;
 using Platform.Silo.Hosting;
 
@@ -12,10 +13,26 @@ internal static class TrainCommand
         var reader = new ArgReader(args, new HashSet<string> { "resume" });
         var request = JobRequest.From(reader, TimeProvider.System);
         var summary = reader.Value("summary");
+        var report = reader.Value("report") is { } r ? GradientReport.CheckPath(r, "--report") : null;
         var gateways = reader.Value("cluster") is { } c ? Endpoints.ParseList(c, "--cluster") : null;
+        var metricsPort = reader.Int("metrics-port", min: 1, max: 65535);
         reader.Done(maxPositionals: 1);
+        if (metricsPort is not null && gateways is not null)
+        {
+            throw new UsageException("--metrics-port is for the silo inside `train`; with --cluster, each silo serves metrics (platform silo --metrics-port)");
+        }
 
-        await using var cluster = await ClusterConnection.OpenAsync(gateways);
-        return await JobRunner.RunAsync(cluster.Client, request, summary, TimeProvider.System);
+        if (metricsPort is { } port && !Endpoints.IsFree(port))
+        {
+            throw new UsageException($"--metrics-port {port} is in use; pick another port");
+        }
+
+        await using var cluster = await ClusterConnection.OpenAsync(gateways, metricsPort ?? 0);
+        if (metricsPort is not null)
+        {
+            await Console.Error.WriteLineAsync($"metrics on http://127.0.0.1:{metricsPort}/metrics");
+        }
+
+        return await JobRunner.RunAsync(cluster.Client, request, summary, report, TimeProvider.System);
     }
 }

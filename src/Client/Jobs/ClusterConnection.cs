@@ -26,7 +26,8 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<ClusterConnection> OpenAsync(IReadOnlyList<IPEndPoint>? gateways)
+    /// <summary>Connects to <paramref name="gateways"/>, or hosts a silo here (serving metrics on <paramref name="metricsPort"/>, 0 for none).</summary>
+    public static async Task<ClusterConnection> OpenAsync(IReadOnlyList<IPEndPoint>? gateways, int metricsPort = 0)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
@@ -34,7 +35,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
             .AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical); // a failed start is reported as one line by the caller
         if (gateways is null)
         {
-            builder.AddPlatformSilo(SiloHosting.Embedded());
+            builder.AddPlatformSilo(SiloHosting.Embedded(metricsPort));
         }
         else
         {

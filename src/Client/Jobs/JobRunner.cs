@@ -1,5 +1,6 @@
 using System.Globalization;
 using Platform.Client.Output;
+using Platform.Client.Reports;
 using Platform.Grains.Interfaces.Jobs;
 
 namespace Platform.Client.Jobs;
@@ -9,7 +10,7 @@ internal static class JobRunner
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<int> RunAsync(IClusterClient client, JobRequest request, string? summaryFile, TimeProvider clock)
+    public static async Task<int> RunAsync(IClusterClient client, JobRequest request, string? summaryFile, string? reportFile, TimeProvider clock)
     {
         var job = client.GetGrain<ITrainingJobGrain>(request.JobId);
         var progress = await job.SubmitAsync(new JobSubmission(request.SpecYaml, request.Resume));
@@ -50,6 +51,11 @@ internal static class JobRunner
             {
                 SummaryWriter.Write(summaryFile, summary);
             }
+        }
+
+        if (reportFile is not null && progress.State != JobState.None)
+        {
+            await Console.Error.WriteLineAsync(await GradientReport.WriteAsync(job, request.JobId, reportFile));
         }
 
         return progress.State switch
