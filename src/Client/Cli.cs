@@ -34,6 +34,8 @@ public static class Cli
                                  allreduce bandwidth between silo processes against raw TCP
           bench scaling [--steps N] [--runs R] [--transport orleans|tcp] [--json FILE]
                                  samples/s of 1 rank x 2 threads against 2 ranks x 1 thread
+          bench telemetry [--steps N] [--runs R] [--json FILE]
+                                 step time with per-layer telemetry on against off (MLP and CNN)
         """;
 
     public static async Task<int> RunAsync(string[] args)

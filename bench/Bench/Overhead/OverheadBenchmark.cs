@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Platform.Grains.Interfaces.Jobs;
-using Platform.Silo.Hosting;
+using Platform.Bench.Cluster;
 using Platform.Spec;
 using Platform.Training.Engine;
 
@@ -23,7 +20,7 @@ public sealed class OverheadBenchmark(int steps, int runs, int? threads, TextWri
         {
             var yaml = Spec(checkpoints.FullName);
             var spec = JobSpecDocument.Parse(yaml).Validate();
-            using var host = StartSilo();
+            using var host = BenchJobs.EmbeddedSilo();
             await host.StartAsync();
             var client = host.Services.GetRequiredService<IClusterClient>();
 
@@ -66,26 +63,11 @@ public sealed class OverheadBenchmark(int steps, int runs, int? threads, TextWri
         checkpoint: {"{"}dir: '{checkpointDir}', interval: {steps}, keep: 1{"}"}
         """;
 
-    private static IHost StartSilo()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddPlatformSilo(SiloHosting.Embedded());
-        return builder.Build();
-    }
-
     private static async Task<double> Platform(IClusterClient client, string yaml, string name)
     {
-        var job = client.GetGrain<ITrainingJobGrain>($"overhead-{name}-{Guid.NewGuid():N}");
         var clock = Stopwatch.StartNew();
-        var progress = await job.SubmitAsync(new JobSubmission(yaml, Resume: false));
-        while (!progress.State.IsTerminal())
-        {
-            progress = await job.WaitAsync(TimeSpan.FromSeconds(10));
-        }
-
-        var seconds = clock.Elapsed.TotalSeconds;
-        return progress.State == JobState.Completed ? seconds : throw new InvalidOperationException($"benchmark job failed: {progress.Error}");
+        await BenchJobs.RunToEndAsync(client, $"overhead-{name}", yaml);
+        return clock.Elapsed.TotalSeconds;
     }
 
     private static double Plain(JobSpec spec, string checkpointDir)

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Bench.Cluster;
-using Platform.Grains.Interfaces.Jobs;
 
 namespace Platform.Bench.Scaling;
 
@@ -12,12 +11,6 @@ namespace Platform.Bench.Scaling;
 /// </summary>
 public sealed class ScalingBenchmark(string platformDll, int steps, int runs, string transport, TextWriter log)
 {
-    private static readonly (string Name, string Model)[] Models =
-    [
-        ("fashion-mlp", "{kind: mlp, depth: 2, width: 256, activation: relu, init: he}"),
-        ("cnn", "{kind: cnn, depth: 2, width: 16, activation: relu}"),
-    ];
-
     public async Task<IReadOnlyList<ScalingResult>> RunAsync()
     {
         var work = Directory.CreateTempSubdirectory("scaling-bench-").FullName;
@@ -27,7 +20,7 @@ public sealed class ScalingBenchmark(string platformDll, int steps, int runs, st
             using var host = await GatewayClient.ConnectAsync(silos.Select(s => new IPEndPoint(IPAddress.Loopback, s.GatewayPort)));
             var client = host.Services.GetRequiredService<IClusterClient>();
             var results = new List<ScalingResult>();
-            foreach (var (name, model) in Models)
+            foreach (var (name, model) in BenchJobs.Models)
             {
                 await TrainAsync(client, model, work, workers: 1, threads: 2); // warm-up: loads the data in the silo
                 await TrainAsync(client, model, work, workers: 2, threads: 1);
@@ -54,7 +47,6 @@ public sealed class ScalingBenchmark(string platformDll, int steps, int runs, st
 
     private async Task<double> TrainAsync(IClusterClient client, string model, string work, int workers, int threads)
     {
-        var job = client.GetGrain<ITrainingJobGrain>($"scaling-{workers}-{Guid.NewGuid():N}");
         var spec = $"""
             model: {model}
             data: {"{"}dataset: fashion-mnist{"}"}
@@ -67,16 +59,7 @@ public sealed class ScalingBenchmark(string platformDll, int steps, int runs, st
             allreduce: {"{"}transport: {transport}{"}"}
             checkpoint: {"{"}dir: '{work}', interval: {steps}, keep: 1{"}"}
             """;
-        var progress = await job.SubmitAsync(new JobSubmission(spec, Resume: false));
-        while (!progress.State.IsTerminal())
-        {
-            progress = await job.WaitAsync(TimeSpan.FromSeconds(10));
-        }
-
-        var summary = await job.GetSummaryAsync();
-        return progress.State == JobState.Completed && summary is not null
-            ? summary.SamplesPerSecond
-            : throw new InvalidOperationException($"scaling job failed: {progress.Error}");
+        return (await BenchJobs.RunToEndAsync(client, $"scaling-{workers}", spec)).SamplesPerSecond;
     }
 }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Platform.Bench.Allreduce;
 using Platform.Bench.Overhead;
 using Platform.Bench.Scaling;
+using Platform.Bench.Telemetry;
 using Platform.Silo.Hosting;
 using Platform.Silo.CommandLine;
 
@@ -21,8 +22,9 @@ internal static class BenchCommand
             "overhead" => await OverheadAsync(reader),
             "allreduce" => await AllreduceAsync(reader),
             "scaling" => await ScalingAsync(reader),
+            "telemetry" => await TelemetryAsync(reader),
             "tcp-peer" => await TcpPeerAsync(reader),
-            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce, scaling)"),
+            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce, scaling, telemetry)"),
         };
     }
 
@@ -77,6 +79,38 @@ internal static class BenchCommand
             doc[r.Model] = new JsonObject { ["one_rank"] = r.OneRank, ["two_ranks"] = r.TwoRanks, ["ratio"] = r.Ratio };
         }
 
+        await WriteJsonAsync(json, doc);
+        return Cli.Ok;
+    }
+
+    private static async Task<int> TelemetryAsync(ArgReader reader)
+    {
+        var steps = reader.Int("steps", min: 10) ?? 300;
+        var runs = reader.Int("runs", min: 1) ?? 9;
+        var json = reader.Value("json");
+        reader.Done(maxPositionals: 1);
+
+        var results = await new TelemetryBenchmark(steps, runs, Console.Error).RunAsync();
+        var doc = new JsonObject { ["steps"] = steps, ["runs"] = runs };
+        foreach (var r in results)
+        {
+            await Console.Out.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"telemetry {r.Model}: on {r.OnMs:0.000} ms/step, off {r.OffMs:0.000} ms/step, ratio {r.Ratio:0.000} (median of {runs} paired runs of {steps} steps)"));
+            doc[r.Model] = new JsonObject
+            {
+                ["ratio"] = r.Ratio,
+                ["on_ms"] = r.OnMs,
+                ["off_ms"] = r.OffMs,
+                ["on_runs_ms"] = new JsonArray([.. r.OnRunsMs.Select(v => (JsonNode?)v)]),
+                ["off_runs_ms"] = new JsonArray([.. r.OffRunsMs.Select(v => (JsonNode?)v)]),
+            };
+        }
+
+        // The headline is the worse of the two models.
+        var ratio = results.Max(r => r.Ratio);
+        doc["ratio"] = ratio;
+        await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"telemetry ratio {ratio:0.000} (worst model)"));
         await WriteJsonAsync(json, doc);
         return Cli.Ok;
     }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -5,14 +8,14 @@ namespace Platform.Training.Telemetry;
 
 /// <summary>
 /// Forward hooks on a model's sigmoid, tanh and ReLU modules (TorchSharp fires them only through
-/// <c>module.call</c>, which the models use). While capturing, each call records the fraction of
-/// saturated outputs (within the tolerance of the output range from a bound) and the fraction of
-/// dead units (a unit that is exactly zero for every sample of the batch). Figures stay on the
-/// tensor side until <see cref="Read"/> fetches them all at once.
+/// <c>module.call</c>, which the models use). While capturing, each call counts, straight from the
+/// output's CPU memory, the saturated outputs (within the tolerance of the output range from a
+/// bound) and the dead units (a unit, i.e. a feature of the output, that is exactly zero for every
+/// sample of the batch). No tensor operations: a hook costs one vectorised pass over the output.
 /// </summary>
 internal sealed class ActivationMonitor
 {
-    private readonly List<(Tensor Saturated, Tensor Dead)>?[] pending;
+    private readonly Counts[] counts;
     private readonly double tolerance;
     private bool capturing;
 
@@ -31,7 +34,7 @@ internal sealed class ActivationMonitor
         }
 
         Names = names;
-        pending = new List<(Tensor, Tensor)>?[names.Count];
+        counts = names.Select(_ => new Counts()).ToArray();
     }
 
     private enum ActivationKind
@@ -46,7 +49,11 @@ internal sealed class ActivationMonitor
     /// <summary>Starts recording the next forward pass (a training step; evaluation is not recorded).</summary>
     public void Begin()
     {
-        Array.Clear(pending);
+        foreach (var c in counts)
+        {
+            c.Reset();
+        }
+
         capturing = Names.Count > 0;
     }
 
@@ -55,23 +62,11 @@ internal sealed class ActivationMonitor
     {
         capturing = false;
         var values = new float[2 * Names.Count];
-        var observed = Enumerable.Range(0, Names.Count).Where(i => pending[i] is { Count: > 0 }).ToList();
-        if (observed.Count == 0)
+        for (var i = 0; i < counts.Length; i++)
         {
-            return values;
-        }
-
-        using var scope = NewDisposeScope();
-        var means = stack(observed.SelectMany(i => new[]
-        {
-            stack(pending[i]!.Select(p => p.Saturated).ToArray()).mean(),
-            stack(pending[i]!.Select(p => p.Dead).ToArray()).mean(),
-        }).ToArray());
-        var host = means.data<float>().ToArray();
-        for (var k = 0; k < observed.Count; k++)
-        {
-            values[observed[k]] = host[2 * k];
-            values[Names.Count + observed[k]] = host[(2 * k) + 1];
+            var c = counts[i];
+            values[i] = c.Outputs == 0 ? 0 : (float)c.Saturated / c.Outputs;
+            values[Names.Count + i] = c.Units == 0 ? 0 : (float)c.Dead / c.Units;
         }
 
         return values;
@@ -79,24 +74,76 @@ internal sealed class ActivationMonitor
 
     private Tensor? Observe(int index, ActivationKind kind, Tensor output)
     {
-        if (!capturing)
+        if (!capturing || output.numel() == 0)
         {
             return null;
         }
 
-        using var noGrad = no_grad();
-        var y = output.detach();
-        var saturated = kind switch
+        using var contiguous = output.is_contiguous() && output.dtype == ScalarType.Float32 ? null : output.detach().to(float32).contiguous();
+        var values = HostMemory.Floats(contiguous ?? output);
+        var c = counts[index];
+        c.Outputs += values.Length;
+        switch (kind)
         {
-            ActivationKind.Sigmoid => y.le(tolerance).logical_or(y.ge(1 - tolerance)).to(float32).mean(),
-            ActivationKind.Tanh => y.abs().ge(1 - (2 * tolerance)).to(float32).mean(),
-            _ => zeros(1).squeeze(),
-        };
-        var dead = kind == ActivationKind.Relu
-            ? y.flatten(1).eq(0).all(0).to(float32).mean()
-            : zeros(1).squeeze();
-        (pending[index] ??= []).Add((saturated, dead));
+            case ActivationKind.Sigmoid:
+                c.Saturated += CountOutside(values, (float)tolerance, (float)(1 - tolerance));
+                break;
+            case ActivationKind.Tanh:
+                c.Saturated += CountOutside(values, (float)(-1 + (2 * tolerance)), (float)(1 - (2 * tolerance)));
+                break;
+            default:
+                var features = (int)(values.Length / output.shape[0]);
+                c.Dead += DeadUnits(values, features, c.Alive(features));
+                c.Units += features;
+                break;
+        }
+
         return null;
+    }
+
+    /// <summary>How many values are at or below <paramref name="low"/> or at or above <paramref name="high"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long CountOutside(ReadOnlySpan<float> values, float low, float high)
+    {
+        var vectors = MemoryMarshal.Cast<float, Vector256<float>>(values);
+        var (lo, hi, count) = (Vector256.Create(low), Vector256.Create(high), Vector256<int>.Zero);
+        foreach (var v in vectors)
+        {
+            count -= (Vector256.LessThanOrEqual(v, lo) | Vector256.GreaterThanOrEqual(v, hi)).AsInt32();
+        }
+
+        long total = Vector256.Sum(count);
+        for (var i = vectors.Length * Vector256<float>.Count; i < values.Length; i++)
+        {
+            total += values[i] <= low || values[i] >= high ? 1 : 0;
+        }
+
+        return total;
+    }
+
+    /// <summary>Features (columns of a [batch, features] layout) that are zero in every row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long DeadUnits(ReadOnlySpan<float> values, int features, Span<int> alive)
+    {
+        alive.Clear();
+        var aliveVectors = MemoryMarshal.Cast<int, Vector256<int>>(alive);
+        var whole = aliveVectors.Length * Vector256<int>.Count;
+        for (var row = 0; row + features <= values.Length; row += features)
+        {
+            var rowValues = values.Slice(row, features);
+            var rowVectors = MemoryMarshal.Cast<float, Vector256<float>>(rowValues[..whole]);
+            for (var j = 0; j < rowVectors.Length; j++)
+            {
+                aliveVectors[j] |= ~Vector256.Equals(rowVectors[j], Vector256<float>.Zero).AsInt32();
+            }
+
+            for (var j = whole; j < features; j++)
+            {
+                alive[j] |= rowValues[j] != 0 ? 1 : 0;
+            }
+        }
+
+        return alive.Count(0);
     }
 
     private static ActivationKind? Kind(nn.Module module) => module switch
@@ -106,4 +153,31 @@ internal sealed class ActivationMonitor
         ReLU => ActivationKind.Relu,
         _ => null,
     };
+
+    /// <summary>One module's tallies over the calls of one step.</summary>
+    private sealed class Counts
+    {
+        private int[] alive = [];
+
+        public long Outputs { get; set; }
+
+        public long Saturated { get; set; }
+
+        public long Units { get; set; }
+
+        public long Dead { get; set; }
+
+        public void Reset() => (Outputs, Saturated, Units, Dead) = (0, 0, 0, 0);
+
+        /// <summary>A reusable per-feature scratch buffer, padded to whole vectors.</summary>
+        public Span<int> Alive(int features)
+        {
+            if (alive.Length < features)
+            {
+                alive = new int[features];
+            }
+
+            return alive.AsSpan(0, features);
+        }
+    }
 }

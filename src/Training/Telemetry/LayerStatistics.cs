@@ -5,7 +5,7 @@ namespace Platform.Training.Telemetry;
 /// <summary>
 /// Per-parameter statistics of a step, read straight from the tensors' CPU memory: one vectorised
 /// pass over each gradient, one over each weight (which also keeps a copy), and after the optimizer
-/// one more to measure the update. No per-tensor native calls beyond locating the memory.
+/// one more to measure the update. No tensor operations and no copies to the host.
 /// </summary>
 internal sealed class LayerStatistics(IReadOnlyList<(string Name, Tensor Param)> parameters)
 {
@@ -20,9 +20,7 @@ internal sealed class LayerStatistics(IReadOnlyList<(string Name, Tensor Param)>
         for (var i = 0; i < n; i++)
         {
             var p = parameters[i].Param;
-            var w = HostMemory.Floats(p);
-            w.CopyTo(before[i]);
-            weight[i] = (float)Math.Sqrt(GradientScan.Of(w).SumSquares);
+            weight[i] = (float)Math.Sqrt(GradientScan.SumSquaresCopying(HostMemory.Floats(p), before[i]));
             if (p.grad is not { } g)
             {
                 zero[i] = 1;
