@@ -50,6 +50,13 @@ public sealed class JobSpecDocumentTests
     [InlineData("model: {kind: cnn}\ndata: {dataset: blobs}", "model.kind: cnn needs image data")]
     [InlineData("health: {rules: []}", "health.rules: unknown key (this section takes no settings)")]
     [InlineData("model: 3", "model: must be a mapping of settings")]
+    [InlineData("telemetry: {enabled: maybe}", "telemetry.enabled: must be true or false")]
+    [InlineData("telemetry: {saturation_tolerance: 0.7}", "telemetry.saturation_tolerance: must be")]
+    [InlineData("faults: [{kind: nan}]", "faults[0].step: is required")]
+    [InlineData("faults: [{step: 3, kind: nan}, {step: 4, kind: fire}]", "faults[1].kind: unknown value 'fire' (expected one of: nan, inf, scale)")]
+    [InlineData("faults: [{step: 3, count: 0}]", "faults[0].count: must be >= 1")]
+    [InlineData("faults: {step: 3}", "faults: must be a list")]
+    [InlineData("faults: [3]", "faults[0]: must be a mapping of settings")]
     [InlineData("- a\n- b", "a job spec must be a YAML mapping")]
     public void Invalid_specs_name_the_field_and_the_reason(string yaml, string expected)
     {

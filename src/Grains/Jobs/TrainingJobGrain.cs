@@ -174,14 +174,21 @@ public sealed class TrainingJobGrain(
 
     public Task ReportAsync(WorkerReport report)
     {
-        if (report.Rank == 0 && !Job.State.IsTerminal())
+        if (report.Rank != 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // A one-way report may land after the job has finished; its steps still belong to the history.
+        if (report.Telemetry is { } steps)
+        {
+            telemetry.Add(steps);
+        }
+
+        if (!Job.State.IsTerminal())
         {
             Job.LastReport = report;
             Job.TotalSteps = report.TotalSteps;
-            if (report.Telemetry is { } steps)
-            {
-                telemetry.Add(steps);
-            }
         }
 
         return Task.CompletedTask;

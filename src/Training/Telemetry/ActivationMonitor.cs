@@ -11,10 +11,15 @@ namespace Platform.Training.Telemetry;
 /// <c>module.call</c>, which the models use). While capturing, each call counts, straight from the
 /// output's CPU memory, the saturated outputs (within the tolerance of the output range from a
 /// bound) and the dead units (a unit, i.e. a feature of the output, that is exactly zero for every
-/// sample of the batch). No tensor operations: a hook costs one vectorised pass over the output.
+/// sample looked at). No tensor operations: a hook costs one vectorised pass over the first
+/// <see cref="SampledRows"/> samples of the rank's batch, which bounds its cost for large
+/// activations (a convolution's) and is plenty for fractions.
 /// </summary>
 internal sealed class ActivationMonitor
 {
+    /// <summary>How many samples of the batch the figures are taken on.</summary>
+    public const int SampledRows = 32;
+
     private readonly Counts[] counts;
     private readonly double tolerance;
     private bool capturing;
@@ -80,7 +85,9 @@ internal sealed class ActivationMonitor
         }
 
         using var contiguous = output.is_contiguous() && output.dtype == ScalarType.Float32 ? null : output.detach().to(float32).contiguous();
-        var values = HostMemory.Floats(contiguous ?? output);
+        var rows = output.shape[0];
+        var all = HostMemory.Floats(contiguous ?? output);
+        var values = all[..(int)(all.Length / rows * Math.Min(rows, SampledRows))];
         var c = counts[index];
         c.Outputs += values.Length;
         switch (kind)
@@ -92,7 +99,7 @@ internal sealed class ActivationMonitor
                 c.Saturated += CountOutside(values, (float)(-1 + (2 * tolerance)), (float)(1 - (2 * tolerance)));
                 break;
             default:
-                var features = (int)(values.Length / output.shape[0]);
+                var features = (int)(all.Length / rows);
                 c.Dead += DeadUnits(values, features, c.Alive(features));
                 c.Units += features;
                 break;

@@ -36,6 +36,24 @@ public sealed class BadInputTests
     [Fact]
     public Task Resume_with_nothing_to_resume() => ExpectAsync("--resume: no checkpointed job of 'fashion-mlp'", "train", Repo.Example("fashion-mlp.yaml"), "--resume");
 
+    [Fact]
+    public Task Report_that_is_not_a_png() => ExpectAsync("--report must name a .png file (got 'r.txt')", "train", Repo.Example("fashion-mlp.yaml"), "--report", "r.txt");
+
+    [Fact]
+    public Task Report_into_a_missing_folder() => ExpectAsync("--out: folder", "report", "some-job", "--cluster", "127.0.0.1:1", "--out", "/nonexistent/r.png");
+
+    [Fact]
+    public Task Metrics_port_with_a_cluster() =>
+        ExpectAsync("--metrics-port is for the silo inside `train`", "train", Repo.Example("fashion-mlp.yaml"), "--cluster", "127.0.0.1:1", "--metrics-port", "9999");
+
+    [Fact]
+    public Task Fault_naming_an_unknown_kind() =>
+        ExpectAsync("faults[0].kind: unknown value 'fire'", "train", Repo.Example("fashion-mlp.yaml"), "--set", "faults=[{step: 1, kind: fire}]");
+
+    [Fact]
+    public Task Saturation_tolerance_out_of_range() =>
+        ExpectAsync("telemetry.saturation_tolerance: must be", "train", Repo.Example("fashion-mlp.yaml"), "--set", "telemetry.saturation_tolerance=2");
+
     private async Task ExpectAsync(string message, params string[] args)
     {
         var (exit, stdout, stderr) = await PlatformProcess.RunAsync(work, args);

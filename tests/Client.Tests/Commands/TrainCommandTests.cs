@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Platform.Client.Tests.Commands;
 
 /// <summary>The main job end to end: the real command line, an embedded silo, Fashion-MNIST.</summary>
-public sealed class TrainCommandTests
+public sealed partial class TrainCommandTests
 {
     private readonly string work = Repo.NewWorkDir();
+    private string lastStderr = "";
 
     [Fact]
     public async Task Fashion_mlp_reaches_85_percent_in_3_epochs()
@@ -20,10 +22,17 @@ public sealed class TrainCommandTests
     [Fact]
     public async Task Deep_sigmoid_stalls_at_chance_while_deep_relu_residual_learns()
     {
-        var sigmoid = await TrainAsync("deep-sigmoid.yaml");
+        var png = Path.Combine(work, "r.png");
+        var sigmoid = await TrainAsync("deep-sigmoid.yaml", "--report", png);
+        var sigmoidOutput = lastStderr;
         var residual = await TrainAsync("deep-relu-residual.yaml");
 
         Assert.True(sigmoid["test_accuracy"]!.GetValue<double>() <= 0.15, $"deep-sigmoid test accuracy {sigmoid["test_accuracy"]}");
+
+        // The report's picture of it: the first layer's gradient far below the last layer's.
+        Assert.Equal((1400, 800), Telemetry.MetricsEndpointTests.PngSize(png));
+        var ratio = double.Parse(FirstOverLast().Match(sigmoidOutput).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(ratio < 1e-4, $"first/last layer gradient norm {ratio}");
         Assert.True(residual["test_accuracy"]!.GetValue<double>() >= 0.85, $"deep-relu-residual test accuracy {residual["test_accuracy"]}");
     }
 
@@ -64,10 +73,14 @@ public sealed class TrainCommandTests
         Assert.Equal(uninterrupted["parameter_l2"]!.GetValue<double>(), resumed["parameter_l2"]!.GetValue<double>());
     }
 
+    [GeneratedRegex(@"first/last ([0-9.e+-]+)\)")]
+    private static partial Regex FirstOverLast();
+
     private async Task<JsonObject> TrainAsync(string example, params string[] extra)
     {
         var summaryFile = Path.Combine(work, $"{Guid.NewGuid():N}.json");
         var (exit, _, stderr) = await PlatformProcess.RunAsync(work, ["train", Repo.Example(example), "--summary", summaryFile, .. extra]);
+        lastStderr = stderr;
         Assert.True(exit == 0, $"platform train {example} exited {exit}: {stderr}");
         return JsonNode.Parse(await File.ReadAllTextAsync(summaryFile))!.AsObject();
     }

@@ -32,6 +32,15 @@ public sealed partial class MetricsEndpointTests
             Assert.Equal(session.Layout.Layers.Order(), series.Order());
             Assert.Contains("orleans_", scrape, StringComparison.Ordinal);
             Assert.Contains("dotnet_gc_", scrape, StringComparison.Ordinal);
+
+            // The same job, live in the watch table and drawn by report.
+            var watch = await PlatformProcess.RunAsync(work, "watch", job, "--cluster", silo.Gateway, "--once");
+            Assert.True(watch.Exit == 0, watch.Stderr);
+            Assert.All(session.Layout.Layers, layer => Assert.Contains($"\n{layer} ", watch.Stdout.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal));
+            var png = Path.Combine(work, "report.png");
+            var report = await PlatformProcess.RunAsync(work, "report", job, "--cluster", silo.Gateway, "--out", png);
+            Assert.True(report.Exit == 0, report.Stderr);
+            Assert.Equal((1400, 800), PngSize(png));
         }
         finally
         {
@@ -39,12 +48,49 @@ public sealed partial class MetricsEndpointTests
         }
     }
 
-    private static async Task<string> ScrapeUntilAsync(HttpClient http, string url, Func<string, bool> done)
+    [Fact]
+    public async Task Train_with_metrics_port_can_be_scraped_while_it_trains()
+    {
+        var port = Platform.Silo.Hosting.Endpoints.FreePort();
+        using var train = PlatformProcess.Start(work, "train", Repo.Example("fashion-mlp.yaml"), "--steps", "5000", "--set", "threads=1", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            using var http = new HttpClient();
+            var scrape = await ScrapeUntilAsync(http, $"http://127.0.0.1:{port}/metrics", text => LayerSeries().IsMatch(text), tolerateRefusal: true);
+            Assert.Contains("layer=\"layers.0.weight\"", scrape, StringComparison.Ordinal);
+        }
+        finally
+        {
+            train.Interrupt();
+            await train.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    /// <summary>Width and height from a PNG's IHDR chunk, after checking the signature.</summary>
+    internal static (int Width, int Height) PngSize(string file)
+    {
+        var bytes = File.ReadAllBytes(file);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+    }
+
+    private static async Task<string> ScrapeUntilAsync(HttpClient http, string url, Func<string, bool> done, bool tolerateRefusal = false)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var text = await http.GetStringAsync(url);
+            string text;
+            try
+            {
+                text = await http.GetStringAsync(url);
+            }
+            catch (HttpRequestException) when (tolerateRefusal && deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                // The process is still building or starting its silo.
+                await Task.Delay(250);
+                continue;
+            }
+
             if (done(text))
             {
                 return text;
