@@ -25,6 +25,7 @@ public static class Cli
           cancel JOB --cluster HOST:PORT,...   cancel a job
           watch JOB --cluster HOST:PORT,... [--interval S] [--once]
                                  live per-layer gradient table until the job ends
+          alerts JOB --cluster HOST:PORT,...   list the job's health findings and remedies
           report JOB --cluster HOST:PORT,... --out FILE.png
                                  draw gradient norm per layer over steps (log scale)
           silo [options]                       run a silo (see: platform silo --help)
@@ -56,6 +57,7 @@ public static class Cli
                 "cancel" => await StatusCommand.RunAsync(args[1..], cancel: true),
                 "watch" => await WatchCommand.RunAsync(args[1..]),
                 "report" => await ReportCommand.RunAsync(args[1..]),
+                "alerts" => await AlertsCommand.RunAsync(args[1..]),
                 "silo" => args.Length > 1 && args[1] is "-h" or "--help"
                     ? await Print(SiloProgram.Usage, Ok)
                     : await SiloProgram.RunAsync(args[1..]),

@@ -1,11 +1,157 @@
 namespace Platform.Spec;
 
-/// <summary>Gradient-health settings. Reserved: the section exists so specs can carry it, and takes no keys yet.</summary>
-public sealed record HealthSpec
+/// <summary>
+/// Gradient-health rules and the policy that maps their findings to remedies, decided once per
+/// step from the averaged statistics, before the optimizer. <c>enabled: false</c> turns it all off;
+/// <c>mode: observe</c> records findings without acting.
+/// </summary>
+public sealed record HealthSpec(
+    bool Enabled,
+    bool Act,
+    VanishingRule Vanishing,
+    ExplodingRule Exploding,
+    LossRule Loss,
+    UpdateRatioRule UpdateRatio,
+    ActivationRule Activations,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Policy,
+    RemedySettings Remedies)
 {
+    /// <summary>What a rule can find.</summary>
+    public static readonly string[] Rules = ["vanishing", "exploding", "spike", "nonfinite", "loss_plateau", "update_ratio", "saturation", "dead_relu"];
+
+    /// <summary>What the policy can do about it.</summary>
+    public static readonly string[] Actions = ["clip", "skip", "lr_down", "layer_scale", "rollback", "pause", "stop"];
+
+    /// <summary>The default policy: fix what can be fixed in the step, record the rest.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultPolicy = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["vanishing"] = ["layer_scale"],
+        ["exploding"] = ["clip"],
+        ["spike"] = ["clip"],
+        ["nonfinite"] = ["rollback"],
+        ["loss_plateau"] = ["lr_down"],
+        ["update_ratio"] = [],
+        ["saturation"] = [],
+        ["dead_relu"] = [],
+    };
+
     internal static HealthSpec Read(SpecNode n)
     {
+        var policyNode = n.Section("policy");
+        var policy = Rules.ToDictionary(rule => rule, rule => policyNode.Words(rule, DefaultPolicy[rule], Actions));
+        policyNode.RejectUnknownKeys();
+        var spec = new HealthSpec(
+            n.Bool("enabled", true),
+            n.Choice("mode", "act", "act", "observe") == "act",
+            VanishingRule.Read(n.Section("vanishing")),
+            ExplodingRule.Read(n.Section("exploding")),
+            LossRule.Read(n.Section("loss")),
+            UpdateRatioRule.Read(n.Section("update_ratio")),
+            ActivationRule.Read(n.Section("activations")),
+            policy,
+            RemedySettings.Read(n.Section("remedies")));
         n.RejectUnknownKeys();
-        return new HealthSpec();
+        return spec;
+    }
+}
+
+/// <summary>A weight tensor's gradient norm below <c>threshold</c>, or below <c>ratio</c> times the largest layer's, for <c>steps</c> steps in a row.</summary>
+public sealed record VanishingRule(double Threshold, double Ratio, int Steps)
+{
+    internal static VanishingRule Read(SpecNode n)
+    {
+        var rule = new VanishingRule(n.Double("threshold", 1e-6, min: 0), n.Double("ratio", 1e-3, min: 0, max: 1), n.Int("steps", 5, min: 1));
+        n.RejectUnknownKeys();
+        return rule;
+    }
+}
+
+/// <summary>
+/// Global gradient norm above <c>max_norm</c> (exploding), or a spike: its z-score against an
+/// exponential moving mean and variance (weight <c>alpha</c>) above <c>z_threshold</c> after <c>warmup</c> steps.
+/// </summary>
+public sealed record ExplodingRule(double MaxNorm, double ZThreshold, int Warmup, double Alpha)
+{
+    internal static ExplodingRule Read(SpecNode n)
+    {
+        var rule = new ExplodingRule(
+            n.Double("max_norm", 100, min: 0, exclusiveMin: true),
+            n.Double("z_threshold", 2.5, min: 0, exclusiveMin: true),
+            n.Int("warmup", 25, min: 1),
+            n.Double("alpha", 0.05, min: 0, max: 1, exclusiveMin: true));
+        n.RejectUnknownKeys();
+        return rule;
+    }
+}
+
+/// <summary>The mean loss of the last <c>window</c> steps not below the previous window's by <c>min_decrease</c> (relative).</summary>
+public sealed record LossRule(int Window, double MinDecrease)
+{
+    internal static LossRule Read(SpecNode n)
+    {
+        var rule = new LossRule(n.Int("window", 200, min: 2), n.Double("min_decrease", 0.001, min: 0));
+        n.RejectUnknownKeys();
+        return rule;
+    }
+}
+
+/// <summary>A weight tensor's update/weight ratio outside [<c>min</c>, <c>max</c>].</summary>
+public sealed record UpdateRatioRule(double Min, double Max)
+{
+    internal static UpdateRatioRule Read(SpecNode n)
+    {
+        var rule = new UpdateRatioRule(n.Double("min", 1e-8, min: 0), n.Double("max", 10, min: 0, exclusiveMin: true));
+        n.RejectUnknownKeys();
+        return rule.Min >= rule.Max ? throw new SpecException(n.PathOf("min"), $"must be below max ({rule.Max})") : rule;
+    }
+}
+
+/// <summary>An activation module with more than <c>saturated</c> of its outputs saturated, or <c>dead</c> of its units dead.</summary>
+public sealed record ActivationRule(double Saturated, double Dead)
+{
+    internal static ActivationRule Read(SpecNode n)
+    {
+        var rule = new ActivationRule(n.Double("saturated", 0.9, min: 0, max: 1), n.Double("dead", 0.9, min: 0, max: 1));
+        n.RejectUnknownKeys();
+        return rule;
+    }
+}
+
+/// <summary>
+/// How remedies act, with their limits: clipping (<c>fixed</c> to the rule's max_norm, <c>zscore</c>
+/// to the spike threshold, or <c>percentile</c> of the norm history), the layer trust ratio, its
+/// largest factor and scope (<c>vanishing</c>: the layers found vanishing, while they are; <c>all</c>:
+/// once a layer vanishes, every layer takes trust-ratio steps for the rest of the run, as LARS does), the learning-rate factor, floor and recovery, how many batches a rollback skips
+/// and how many rollbacks a job may take, and the cool-down between repeated remedies.
+/// </summary>
+public sealed record RemedySettings(
+    string ClipMode,
+    double ClipPercentile,
+    double Trust,
+    double MaxLayerScale,
+    string LayerScope,
+    double LrFactor,
+    double LrFloor,
+    int LrRecoverSteps,
+    int SkipBatches,
+    int MaxRollbacks,
+    int Cooldown)
+{
+    internal static RemedySettings Read(SpecNode n)
+    {
+        var settings = new RemedySettings(
+            n.Choice("clip_mode", "zscore", "zscore", "fixed", "percentile"),
+            n.Double("clip_percentile", 10, min: 0, max: 100, exclusiveMin: true),
+            n.Double("trust", 3e-3, min: 0, exclusiveMin: true),
+            n.Double("max_layer_scale", 1e12, min: 1),
+            n.Choice("layer_scope", "all", "all", "vanishing"),
+            n.Double("lr_factor", 0.5, min: 0, max: 1, exclusiveMin: true),
+            n.Double("lr_floor", 0.01, min: 0, max: 1),
+            n.Int("lr_recover_steps", 500, min: 1),
+            n.Int("skip_batches", 1, min: 0),
+            n.Int("max_rollbacks", 5, min: 0),
+            n.Int("cooldown", 50, min: 0));
+        n.RejectUnknownKeys();
+        return settings;
     }
 }

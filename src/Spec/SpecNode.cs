@@ -46,6 +46,31 @@ internal sealed class SpecNode
         };
     }
 
+    /// <summary>A list of words such as <c>[clip, skip]</c>, each one of <paramref name="allowed"/>.</summary>
+    public IReadOnlyList<string> Words(string key, IReadOnlyList<string> fallback, params string[] allowed)
+    {
+        var node = Find(key);
+        var items = node switch
+        {
+            null => fallback,
+            YamlScalarNode s when IsNull(s) => [],
+            YamlScalarNode s => [s.Value ?? ""],
+            YamlSequenceNode seq => seq.Children.Select((item, i) => item is YamlScalarNode v
+                ? v.Value ?? ""
+                : throw new SpecException($"{PathOf(key)}[{i}]", "must be a single word")).ToList(),
+            _ => throw new SpecException(PathOf(key), "must be a list of words"),
+        };
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!allowed.Contains(items[i]))
+            {
+                throw new SpecException($"{PathOf(key)}[{i}]", $"unknown value '{items[i]}' (expected one of: {string.Join(", ", allowed)})");
+            }
+        }
+
+        return items;
+    }
+
     /// <summary>Whether the mapping sets <paramref name="key"/> to a value.</summary>
     public bool Has(string key) => Find(key) is { } node && !(node is YamlScalarNode s && IsNull(s));
 

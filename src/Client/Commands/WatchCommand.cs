@@ -38,7 +38,7 @@ internal static class WatchCommand
         {
             while (true)
             {
-                var view = WatchView.Render(address.JobId, progress, await job.GetTelemetryAsync(TrendPoints));
+                var view = WatchView.Render(address.JobId, progress, await job.GetTelemetryAsync(TrendPoints)) + AlertsView.Render(await job.GetAuditAsync(), last: 8);
                 await Console.Out.WriteAsync(redraw ? $"\u001b[H\u001b[2J{view}" : $"{view}\n");
                 if (once || progress.State.IsTerminal() || stop.IsCancellationRequested)
                 {

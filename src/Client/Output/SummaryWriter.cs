@@ -19,6 +19,7 @@ internal static class SummaryWriter
         ["samples_per_second"] = Number(s.SamplesPerSecond),
         ["workers"] = s.Workers,
         ["parameter_l2"] = Number(s.ParameterL2),
+        ["parameter_l2_by_rank"] = new JsonArray([.. (s.RankParameterL2.IsDefault ? [] : s.RankParameterL2).Select(Number)]),
         ["train_seconds"] = Number(s.TrainSeconds),
         ["findings"] = Records(s.Findings),
         ["remedies"] = Records(s.Remedies),
@@ -38,5 +39,13 @@ internal static class SummaryWriter
     private static JsonNode? Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 
     private static JsonArray Records(IEnumerable<AuditRecord> records) =>
-        new([.. records.Select(r => (JsonNode)new JsonObject { ["step"] = r.Step, ["kind"] = r.Kind, ["detail"] = r.Detail })]);
+        new([.. records.Select(r => (JsonNode)new JsonObject
+        {
+            ["step"] = r.Step,
+            ["kind"] = r.Kind,
+            ["layers"] = new JsonArray([.. (r.Layers.IsDefault ? [] : r.Layers).Select(l => (JsonNode)l)]),
+            ["value"] = Number(r.Value),
+            ["threshold"] = Number(r.Threshold),
+            ["detail"] = r.Detail,
+        })]);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Orleans.Concurrency;
 using Platform.Grains.Interfaces.Telemetry;
 
@@ -28,6 +29,13 @@ public interface ITrainingJobGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave]
     Task<TelemetrySeries> GetTelemetryAsync(int maxPoints);
+
+    /// <summary>The job's health audit so far: findings and remedies in step order.</summary>
+    [AlwaysInterleave]
+    Task<ImmutableArray<AuditRecord>> GetAuditAsync();
+
+    /// <summary>From rank 0: the health policy paused the job; the ranks have paused themselves.</summary>
+    Task HealthPausedAsync(string reason);
 
     /// <summary>Stops the workers at their next step boundary and waits until they have stopped.</summary>
     Task CancelAsync();

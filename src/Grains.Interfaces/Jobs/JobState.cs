@@ -20,6 +20,9 @@ public enum FailureKind
     None,
     BadInput,
     Internal,
+
+    /// <summary>The training itself failed: the loss diverged, or the health policy stopped the job.</summary>
+    Training,
 }
 
 public static class JobStateExtensions

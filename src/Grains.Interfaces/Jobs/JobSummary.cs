@@ -21,11 +21,19 @@ public sealed record JobSummary(
     [property: Id(13)] ImmutableArray<double> LossHistory,
     [property: Id(14)] string? Error,
     [property: Id(15)] string? LastCheckpoint,
-    [property: Id(16)] ImmutableArray<string> Silos);
+    [property: Id(16)] ImmutableArray<string> Silos,
+    [property: Id(17)] ImmutableArray<double> RankParameterL2 = default);
 
-/// <summary>One finding or remedy: when, what, and why.</summary>
+/// <summary>
+/// One finding or remedy: at which step, which rule or action (<see cref="Kind"/>), the layers
+/// concerned, the measured value against its threshold, and the remedy's parameters in words.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record AuditRecord(
     [property: Id(0)] int Step,
     [property: Id(1)] string Kind,
-    [property: Id(2)] string Detail);
+    [property: Id(2)] string Detail,
+    [property: Id(3)] ImmutableArray<string> Layers = default,
+    [property: Id(4)] double Value = double.NaN,
+    [property: Id(5)] double Threshold = double.NaN,
+    [property: Id(6)] bool IsRemedy = false);

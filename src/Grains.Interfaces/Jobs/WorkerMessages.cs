@@ -12,7 +12,8 @@ public sealed record WorkerReport(
     [property: Id(3)] double Loss,
     [property: Id(4)] double SamplesPerSecond,
     [property: Id(5)] int TotalSteps,
-    [property: Id(6)] TelemetrySeries? Telemetry = null);
+    [property: Id(6)] TelemetrySeries? Telemetry = null,
+    [property: Id(7)] ImmutableArray<AuditRecord> Health = default);
 
 /// <summary>A worker's final figures.</summary>
 [GenerateSerializer, Immutable]

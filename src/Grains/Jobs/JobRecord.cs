@@ -33,6 +33,9 @@ public sealed class JobRecord
     /// <summary>The silo hosting each rank, in rank order.</summary>
     [Id(11)] public List<string> Silos { get; set; } = [];
 
+    /// <summary>Health findings and remedies, in step order.</summary>
+    [Id(13)] public List<AuditRecord> Audit { get; set; } = [];
+
     /// <summary>The telemetry history, saved when the job stops so it can be read after the fact.</summary>
     [Id(12)] public TelemetrySeries? Telemetry { get; set; }
 }

@@ -6,7 +6,7 @@ namespace Platform.Grains.Jobs;
 /// <summary>Turns rank 0's outcome (or the progress so far, for a job that did not finish) into a summary.</summary>
 internal static class SummaryBuilder
 {
-    public static JobSummary From(string jobId, JobRecord record, WorkerOutcome? outcome)
+    public static JobSummary From(string jobId, JobRecord record, WorkerOutcome? outcome, IEnumerable<WorkerOutcome>? ranks = null)
     {
         var report = record.LastReport;
         return new JobSummary(
@@ -21,11 +21,12 @@ internal static class SummaryBuilder
             Workers: record.Workers,
             ParameterL2: outcome?.ParameterL2 ?? double.NaN,
             TrainSeconds: outcome?.TrainSeconds ?? 0,
-            Findings: [],
-            Remedies: [],
+            Findings: [.. record.Audit.Where(a => !a.IsRemedy)],
+            Remedies: [.. record.Audit.Where(a => a.IsRemedy)],
             LossHistory: outcome?.LossHistory ?? ImmutableArray<double>.Empty,
             Error: record.Error,
             LastCheckpoint: record.Checkpoints.Count > 0 ? record.Checkpoints[^1].File : null,
-            Silos: [.. record.Silos]);
+            Silos: [.. record.Silos],
+            RankParameterL2: [.. (ranks ?? []).OrderBy(o => o.Rank).Select(o => o.ParameterL2)]);
     }
 }

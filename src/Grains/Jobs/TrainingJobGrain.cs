@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Grains.Interfaces.Telemetry;
@@ -131,6 +132,18 @@ public sealed class TrainingJobGrain(
 
     public Task<JobSummary?> GetSummaryAsync() => Task.FromResult(Job.Summary);
 
+    public Task<ImmutableArray<AuditRecord>> GetAuditAsync() => Task.FromResult<ImmutableArray<AuditRecord>>([.. Job.Audit]);
+
+    public async Task HealthPausedAsync(string reason)
+    {
+        if (Job.State == JobState.Running)
+        {
+            logger.LogWarning("Job {Job}: {Reason}", JobId, reason);
+            Job.State = JobState.Paused;
+            await record.WriteStateAsync();
+        }
+    }
+
     public Task<TelemetrySeries> GetTelemetryAsync(int maxPoints)
     {
         if (telemetry.Count == 0 && Job.Telemetry is { } saved)
@@ -185,7 +198,13 @@ public sealed class TrainingJobGrain(
             telemetry.Add(steps);
         }
 
-        if (!Job.State.IsTerminal())
+        if (!report.Health.IsDefaultOrEmpty)
+        {
+            Job.Audit.AddRange(report.Health);
+        }
+
+        // A report with no steps only carries the health records of a rank that is failing.
+        if (!Job.State.IsTerminal() && report.TotalSteps > 0)
         {
             Job.LastReport = report;
             Job.TotalSteps = report.TotalSteps;
@@ -234,7 +253,7 @@ public sealed class TrainingJobGrain(
         Job.State = state;
         Job.Error = error;
         Job.FailureKind = kind;
-        Job.Summary = SummaryBuilder.From(JobId, Job, outcome);
+        Job.Summary = SummaryBuilder.From(JobId, Job, outcome, outcomes.Values);
         Job.Telemetry = telemetry.Count > 0 ? telemetry.ToSeries() : Job.Telemetry;
         await record.WriteStateAsync();
         logger.LogInformation("Job {Job} {State}", JobId, state.Label());

@@ -22,6 +22,8 @@ public sealed class TrainingInstruments
     private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60];
 
     private readonly ConcurrentDictionary<string, JobFigures> jobs = new();
+    private readonly Counter<long> findings;
+    private readonly Counter<long> remedies;
     private readonly Histogram<double> stepDuration;
     private readonly Histogram<double> allreduceDuration;
     private readonly TimeProvider clock;
@@ -50,6 +52,8 @@ public sealed class TrainingInstruments
         meter.CreateObservableCounter("training.steps", () => Measure(j => [(null, (double)j.Steps)]), description: "Steps completed.");
         meter.CreateObservableCounter("training.samples", () => Measure(j => [(null, (double)j.Samples)]), description: "Training samples processed.");
         meter.CreateObservableCounter("training.allreduce.bytes", () => Measure(j => [(null, (double)j.AllreduceBytes)]), description: "Bytes rank 0 sent in allreduces.");
+        findings = meter.CreateCounter<long>("training.health.findings", description: "Health findings, by rule, every step a rule fires.");
+        remedies = meter.CreateCounter<long>("training.remedies", description: "Remedies applied by the health policy, by action.");
         var buckets = new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets };
         stepDuration = meter.CreateHistogram("training.step.duration", "s", "Wall time of a training step, per rank.", tags: null, buckets);
         allreduceDuration = meter.CreateHistogram("training.allreduce.duration", "s", "Wall time of a step's gradient allreduce, per rank.", tags: null, buckets);
@@ -68,6 +72,20 @@ public sealed class TrainingInstruments
         if (rank == 0)
         {
             jobs.AddOrUpdate(job, _ => new JobFigures(layout, step), (_, figures) => figures.Layout == layout ? figures : new JobFigures(layout, step)).Add(step);
+        }
+    }
+
+    /// <summary>Counts a step's findings and remedies (rank 0).</summary>
+    public void RecordHealth(string job, IEnumerable<string> rules, IEnumerable<string> actions)
+    {
+        foreach (var rule in rules)
+        {
+            findings.Add(1, new KeyValuePair<string, object?>("job", job), new KeyValuePair<string, object?>("rule", rule));
+        }
+
+        foreach (var action in actions)
+        {
+            remedies.Add(1, new KeyValuePair<string, object?>("job", job), new KeyValuePair<string, object?>("action", action));
         }
     }
 

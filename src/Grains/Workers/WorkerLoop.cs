@@ -7,6 +7,7 @@ using Platform.Spec;
 using Platform.Training.Checkpoints;
 using Platform.Training.Data;
 using Platform.Training.Engine;
+using Platform.Training.Health;
 
 namespace Platform.Grains.Workers;
 
@@ -29,6 +30,7 @@ internal sealed class WorkerLoop(
     private readonly ManualResetEventSlim running = new(initialState: true);
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TelemetryHistory unreported = new();
+    private readonly List<AuditRecord> unreportedHealth = [];
     private RingAllReduce? reducer;
     private long trainTicks;
     private int stepsThisRun;
@@ -74,6 +76,16 @@ internal sealed class WorkerLoop(
         catch (Exception e) when (e is SpecException or DatasetUnavailableException or CheckpointCorruptException or CheckpointMismatchException or ArgumentException)
         {
             report = () => job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.BadInput);
+        }
+        catch (Exception e) when (e is TrainingDivergedException or HealthStopException)
+        {
+            // The job failed on its own terms (the loss went NaN, or the policy stopped it): say so, with the audit so far.
+            var records = TakeUnreportedHealth();
+            report = async () =>
+            {
+                await job.ReportAsync(new WorkerReport(assignment.Rank, 0, 0, double.NaN, 0, 0, null, records));
+                await job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.Training);
+            };
         }
         catch (Exception e)
         {
@@ -139,11 +151,35 @@ internal sealed class WorkerLoop(
             }
 
             trainTicks += clock.GetTimestamp() - stepStart;
+            Audit(result);
+            if (result.Health.Stop)
+            {
+                throw new HealthStopException(result.Health.Reason!);
+            }
+
+            if (result.Health.Rollback)
+            {
+                // Every rank decided the same at the same step; each restores the same checkpoint.
+                var good = checkpoints.Latest(CheckpointFile.Verify);
+                logger.LogWarning("Job {Job} rank {Rank}: rolling back from step {Step} to {Checkpoint}", assignment.JobId, assignment.Rank, session.Step, good?.File ?? "(none: skipping the batch)");
+                session.RollBack(good?.File);
+                continue;
+            }
+
             stepsThisRun++;
             instruments.Record(assignment.JobId, assignment.Rank, session.Layout, result.Telemetry);
             if (assignment.Rank == 0)
             {
                 unreported.Add(result.Telemetry, session.Layout);
+            }
+
+            if (result.Health.Pause)
+            {
+                running.Reset();
+                if (assignment.Rank == 0)
+                {
+                    _ = job.HealthPausedAsync(result.Health.Reason!);
+                }
             }
 
             if (assignment.Rank == 0 && result.Step % spec.Checkpoint.Interval == 0)
@@ -167,17 +203,44 @@ internal sealed class WorkerLoop(
         return true;
     }
 
-    /// <summary>Sends progress; rank 0 adds the telemetry of the steps since its last report.</summary>
+    /// <summary>Rank 0 counts every finding and remedy in the metrics, logs and keeps the audit records for the job.</summary>
+    private void Audit(StepResult result)
+    {
+        if (assignment.Rank != 0)
+        {
+            return;
+        }
+
+        instruments.RecordHealth(assignment.JobId, result.Health.Findings, result.Health.Remedies);
+        foreach (var r in result.Health.Records)
+        {
+            var remedy = r.Kind == HealthRecordKind.Remedy;
+            logger.LogInformation(
+                "Job {Job} step {Step}: {Kind} {Name} {Layers} value {Value:G3} threshold {Threshold:G3} {Detail}",
+                assignment.JobId, r.Step, remedy ? "remedy" : "finding", r.Name, string.Join(',', r.Layers), r.Value, r.Threshold, r.Detail);
+            unreportedHealth.Add(new AuditRecord(r.Step, r.Name, r.Detail, [.. r.Layers], r.Value, r.Threshold, remedy));
+        }
+    }
+
+    /// <summary>Sends progress; rank 0 adds the telemetry and health records since its last report.</summary>
     private void Report(WorkerReport report)
     {
         if (assignment.Rank == 0)
         {
             instruments.RecordThroughput(assignment.JobId, report.SamplesPerSecond);
-            report = report with { Telemetry = unreported.ToSeries() };
+            report = report with { Telemetry = unreported.ToSeries(), Health = [.. unreportedHealth] };
             unreported.Clear();
+            unreportedHealth.Clear();
         }
 
         _ = job.ReportAsync(report);
+    }
+
+    private System.Collections.Immutable.ImmutableArray<AuditRecord> TakeUnreportedHealth()
+    {
+        System.Collections.Immutable.ImmutableArray<AuditRecord> records = [.. unreportedHealth];
+        unreportedHealth.Clear();
+        return records;
     }
 
     private RingAllReduce? Reducer(JobSpec spec)

@@ -4,7 +4,8 @@ namespace Platform.Training.Checkpoints;
 
 /// <summary>
 /// What a checkpoint records besides tensors. The data order is a pure function of (seed, epoch), so
-/// the step plus the seed is the whole random state training needs to continue identically.
+/// the step plus the seed is the whole random state training needs to continue identically; the
+/// health monitor's running statistics come along so its decisions continue identically too.
 /// </summary>
 public sealed record CheckpointMetadata(
     [property: JsonPropertyName("step")] int Step,
@@ -14,4 +15,5 @@ public sealed record CheckpointMetadata(
     [property: JsonPropertyName("optimizer_updates")] long OptimizerUpdates,
     [property: JsonPropertyName("world_size")] int WorldSize,
     [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("loss_history")] float[] LossHistory);
+    [property: JsonPropertyName("loss_history")] float[] LossHistory,
+    [property: JsonPropertyName("health")] Health.HealthState? Health = null);

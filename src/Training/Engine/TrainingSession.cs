@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Platform.Spec;
 using Platform.Training.Checkpoints;
 using Platform.Training.Data;
+using Platform.Training.Health;
 using Platform.Training.Models;
 using Platform.Training.Optim;
 using Platform.Training.Parallel;
@@ -29,6 +30,7 @@ public sealed class TrainingSession : IDisposable
     private readonly FaultInjector faults;
     private readonly LayerStatistics? statistics;
     private readonly ActivationMonitor? activations;
+    private readonly HealthMonitor? health;
     private List<float> losses = [];
 
     public TrainingSession(JobSpec spec, int rank, int worldSize)
@@ -42,13 +44,15 @@ public sealed class TrainingSession : IDisposable
         parameters = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
         optimizer = OptimizerFactory.Create(spec.Optimizer, parameters);
         faults = new FaultInjector(spec.Faults, parameters);
-        if (spec.Telemetry.Enabled)
+        // The health rules read the same statistics, so they run whenever either is on.
+        if (spec.Telemetry.Enabled || spec.Health.Enabled)
         {
             statistics = new LayerStatistics(parameters);
             activations = new ActivationMonitor(model, spec.Telemetry.SaturationTolerance);
         }
 
         Layout = new TelemetryLayout([.. parameters.Select(p => p.Name)], activations?.Names ?? []);
+        health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout) : null;
         gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + 1);
         sampler = new ShardSampler(data.Train.Count, spec.BatchSize, rank, worldSize, spec.Seed);
         TotalSteps = spec.Steps ?? (spec.Epochs!.Value * sampler.BatchesPerEpoch);
@@ -111,31 +115,104 @@ public sealed class TrainingSession : IDisposable
         }
 
         var before = statistics?.BeforeUpdate();
-        optimizer.Step(lr);
-        var updates = statistics?.UpdateNorms() ?? [];
-        Step++;
         var value = extras[^1];
-        losses.Add(value);
         var samples = (int)x.shape[0];
         var activationCount = Layout.Activations.Count;
         var telemetry = new StepTelemetry(
-            Step,
+            Step + 1,
             value,
             lr,
             before?.GlobalNorm ?? double.NaN,
             before?.GradNorm ?? [],
             before?.WeightNorm ?? [],
-            updates,
+            [],
             before?.MaxAbs ?? [],
             before?.NonFinite ?? [],
             before?.ZeroFraction ?? [],
             extras[..activationCount],
             extras[activationCount..(2 * activationCount)],
-            Stopwatch.GetElapsedTime(started).TotalSeconds,
+            0,
             allreduceSeconds,
             bytes,
             samples * WorldSize);
-        return new StepResult(Step, epoch, value, lr, samples, telemetry);
+
+        // The health policy decides before the optimizer touches the weights.
+        var decision = health?.Decide(Step, telemetry) ?? StepDecision.None;
+        if (decision.Rollback)
+        {
+            return new StepResult(Step, epoch, value, lr, samples, telemetry with { StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds }, decision);
+        }
+
+        var applied = 0.0;
+        float[] updates;
+        if (decision.Skip)
+        {
+            updates = new float[Layout.Layers.Count];
+        }
+        else
+        {
+            if (!float.IsFinite(value))
+            {
+                throw new TrainingDivergedException(Step, value, spec.Health.Enabled ? "the health policy is in observe mode" : "health checks are off");
+            }
+
+            applied = ApplyScales(decision, telemetry);
+            lr *= decision.LrScale;
+            optimizer.Step(lr);
+            updates = statistics?.UpdateNorms() ?? [];
+        }
+
+        Step++;
+        losses.Add(value);
+        telemetry = telemetry with
+        {
+            LearningRate = lr,
+            UpdateNorm = updates,
+            AppliedGradNorm = applied,
+            Skipped = decision.Skip,
+            StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
+        };
+        health?.Applied(telemetry);
+        return new StepResult(Step, epoch, value, lr, samples, telemetry, decision);
+    }
+
+    /// <summary>
+    /// After a step that decided to roll back: restores <paramref name="checkpoint"/> (the last good
+    /// one) and arranges for the bad batch to be skipped when the run reaches it again; without a
+    /// checkpoint, skips the bad batch where it is.
+    /// </summary>
+    public void RollBack(string? checkpoint)
+    {
+        var bad = Step;
+        if (checkpoint is null)
+        {
+            losses.Add(float.NaN);
+            Step++;
+            return;
+        }
+
+        Restore(checkpoint, withHealth: false);
+        health?.RolledBack(bad);
+    }
+
+    /// <summary>Scales gradients in place (clip, per-layer trust) and returns the norm that is applied.</summary>
+    private double ApplyScales(StepDecision decision, StepTelemetry t)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var factor = decision.ClipScale * (decision.LayerScales?[i] ?? 1f);
+            if (factor != 1 && parameters[i].Param.grad is { } g)
+            {
+                var values = HostMemory.Floats(g);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(values, (float)factor, values);
+            }
+
+            var norm = i < t.GradNorm.Length ? t.GradNorm[i] * factor : double.NaN;
+            sum += norm * norm;
+        }
+
+        return Math.Sqrt(sum);
     }
 
     public EvalResult Evaluate()
@@ -170,12 +247,14 @@ public sealed class TrainingSession : IDisposable
     public string SaveCheckpoint(string file)
     {
         var metadata = new CheckpointMetadata(
-            Step, Step / BatchesPerEpoch, Step % BatchesPerEpoch, spec.Seed, optimizer.Updates, WorldSize, spec.Model.Kind, [.. losses]);
+            Step, Step / BatchesPerEpoch, Step % BatchesPerEpoch, spec.Seed, optimizer.Updates, WorldSize, spec.Model.Kind, [.. losses], health?.Save());
         return CheckpointFile.Write(file, metadata, CheckpointTensors());
     }
 
     /// <summary>Loads model, optimizer and position from a checkpoint of the same model and seed.</summary>
-    public void RestoreCheckpoint(string file)
+    public void RestoreCheckpoint(string file) => Restore(file, withHealth: true);
+
+    private void Restore(string file, bool withHealth)
     {
         var (metadata, tensors) = CheckpointFile.Read(file);
         try
@@ -199,6 +278,10 @@ public sealed class TrainingSession : IDisposable
             Step = metadata.Step;
             optimizer.Updates = metadata.OptimizerUpdates;
             losses = [.. metadata.LossHistory];
+            if (withHealth && metadata.Health is { } state)
+            {
+                health?.Restore(state);
+            }
         }
         finally
         {

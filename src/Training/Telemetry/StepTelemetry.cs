@@ -26,6 +26,12 @@ public sealed record StepTelemetry(
     long AllreduceBytes,
     int Samples)
 {
+    /// <summary>Global norm of the gradient the optimizer applied, after clipping and layer scaling; 0 when the update was skipped.</summary>
+    public double AppliedGradNorm { get; init; }
+
+    /// <summary>Whether the health policy skipped this step's update.</summary>
+    public bool Skipped { get; init; }
+
     public static float Ratio(float numerator, float denominator) => denominator > 0 ? numerator / denominator : float.NaN;
 
     public long TotalNonFinite => NonFinite.Sum();

@@ -38,7 +38,7 @@ public sealed class JobTelemetryTests(ClusterFixture fixture)
     [Fact]
     public async Task Injected_nan_reaches_the_history_counted()
     {
-        var series = await RunAsync(DeepSigmoid(6, extra: "faults: [{step: 5, kind: nan, layer: layers.0.weight, count: 3}]"));
+        var series = await RunAsync(DeepSigmoid(6, extra: "health: {enabled: false}\nfaults: [{step: 5, kind: nan, layer: layers.0.weight, count: 3}]"));
 
         var row = Array.IndexOf(series.Steps, 6);
         var layer = Array.IndexOf(series.Layers, "layers.0.weight");

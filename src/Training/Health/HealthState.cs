@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace Platform.Training.Health;
+
+/// <summary>
+/// Everything a <see cref="HealthMonitor"/> has learned so far, as saved in a checkpoint, so that a
+/// resumed run decides exactly as the uninterrupted run would have.
+/// </summary>
+public sealed record HealthState(
+    [property: JsonPropertyName("low_steps")] int[] LowSteps,
+    [property: JsonPropertyName("spike_mean")] double SpikeMean,
+    [property: JsonPropertyName("spike_variance")] double SpikeVariance,
+    [property: JsonPropertyName("spike_seen")] int SpikeSeen,
+    [property: JsonPropertyName("norms")] double[] Norms,
+    [property: JsonPropertyName("losses")] float[] Losses,
+    [property: JsonPropertyName("lr_scale")] double LrScale,
+    [property: JsonPropertyName("last_lr_down")] int LastLrDown,
+    [property: JsonPropertyName("rollbacks")] int Rollbacks,
+    [property: JsonPropertyName("trust_mode")] bool TrustMode,
+    [property: JsonPropertyName("skip_steps")] int[] SkipSteps,
+    [property: JsonPropertyName("last_recorded")] Dictionary<string, int> LastRecorded,
+    [property: JsonPropertyName("previous_update")] float[]? PreviousUpdate,
+    [property: JsonPropertyName("previous_weight")] float[]? PreviousWeight);
