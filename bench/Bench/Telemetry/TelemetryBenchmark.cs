@@ -6,7 +6,8 @@ namespace Platform.Bench.Telemetry;
 
 /// <summary>
 /// What per-step telemetry costs. The fashion MLP and the CNN train as jobs on an in-process silo
-/// (metrics exporter on), with <c>telemetry.enabled</c> true and false in alternating order; the
+/// (metrics exporter on, health rules off: they would measure the layers either way), with
+/// <c>telemetry.enabled</c> true and false in alternating order; the
 /// figure is step time as the rank measures it (forward, backward, statistics, update, metrics and
 /// history reporting), and the ratio is the median of the per-pair ratios on/off.
 /// </summary>
@@ -61,6 +62,7 @@ public sealed class TelemetryBenchmark(int steps, int runs, TextWriter log)
             seed: 1
             checkpoint: {"{"}dir: '{checkpointDir}', interval: {steps}, keep: 1{"}"}
             telemetry: {"{"}enabled: {(telemetry ? "true" : "false")}{"}"}
+            health: {"{"}enabled: false{"}"}
             """;
         var summary = await BenchJobs.RunToEndAsync(client, $"telemetry-{(telemetry ? "on" : "off")}", yaml);
         return summary.TrainSeconds * 1000 / summary.Steps;

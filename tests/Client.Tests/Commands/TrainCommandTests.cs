@@ -23,7 +23,7 @@ public sealed partial class TrainCommandTests
     public async Task Deep_sigmoid_stalls_at_chance_while_deep_relu_residual_learns()
     {
         var png = Path.Combine(work, "r.png");
-        var sigmoid = await TrainAsync("deep-sigmoid.yaml", "--report", png);
+        var sigmoid = await TrainAsync("deep-sigmoid.yaml", "--report", png, "--set", "health.enabled=false");
         var sigmoidOutput = lastStderr;
         var residual = await TrainAsync("deep-relu-residual.yaml");
 
@@ -34,6 +34,33 @@ public sealed partial class TrainCommandTests
         var ratio = double.Parse(FirstOverLast().Match(sigmoidOutput).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(ratio < 1e-4, $"first/last layer gradient norm {ratio}");
         Assert.True(residual["test_accuracy"]!.GetValue<double>() >= 0.85, $"deep-relu-residual test accuracy {residual["test_accuracy"]}");
+    }
+
+    [Fact]
+    public async Task Deep_sigmoid_with_health_on_finds_the_vanishing_layers_early_and_learns()
+    {
+        var summary = await TrainAsync("deep-sigmoid.yaml");
+
+        Assert.True(summary["test_accuracy"]!.GetValue<double>() >= 0.50, $"deep-sigmoid with health on: test accuracy {summary["test_accuracy"]}");
+        var vanishing = summary["findings"]!.AsArray().Select(f => f!.AsObject()).First(f => f["kind"]!.GetValue<string>() == "vanishing");
+        Assert.True(vanishing["step"]!.GetValue<int>() < 50, $"first vanishing finding at step {vanishing["step"]}");
+        Assert.Contains("layers.0.weight", vanishing["layers"]!.AsArray().Select(l => l!.GetValue<string>()));
+        Assert.Contains(summary["remedies"]!.AsArray(), r => r!["kind"]!.GetValue<string>() == "layer_scale");
+    }
+
+    [Fact]
+    public async Task Exploding_diverges_with_health_off_and_completes_with_health_on()
+    {
+        var summaryFile = Path.Combine(work, "off.json");
+        var (exit, _, stderr) = await PlatformProcess.RunAsync(work, "train", Repo.Example("exploding.yaml"), "--summary", summaryFile, "--set", "health.enabled=false");
+        Assert.Equal(1, exit);
+        Assert.Contains("error: training diverged at step", stderr, StringComparison.Ordinal);
+        Assert.Equal("failed", JsonNode.Parse(await File.ReadAllTextAsync(summaryFile))!["status"]!.GetValue<string>());
+
+        var on = await TrainAsync("exploding.yaml");
+        Assert.Equal("completed", on["status"]!.GetValue<string>());
+        Assert.True(on["test_accuracy"]!.GetValue<double>() >= 0.80, $"exploding with health on: test accuracy {on["test_accuracy"]}");
+        Assert.Contains(on["remedies"]!.AsArray(), r => r!["kind"]!.GetValue<string>() == "clip" && r["step"]!.GetValue<int>() == 300);
     }
 
     [Fact]
@@ -48,8 +75,8 @@ public sealed partial class TrainCommandTests
 
         Assert.Equal(20, summary["steps"]!.GetValue<int>());
         Assert.Equal(1, summary["workers"]!.GetValue<int>());
-        Assert.Empty(summary["findings"]!.AsArray());
-        Assert.Empty(summary["remedies"]!.AsArray());
+        Assert.IsType<JsonArray>(summary["findings"]);
+        Assert.IsType<JsonArray>(summary["remedies"]);
         Assert.True(File.Exists(summary["last_checkpoint"]!.GetValue<string>()));
     }
 

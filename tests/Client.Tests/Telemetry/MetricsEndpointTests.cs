@@ -41,6 +41,10 @@ public sealed partial class MetricsEndpointTests
             var report = await PlatformProcess.RunAsync(work, "report", job, "--cluster", silo.Gateway, "--out", png);
             Assert.True(report.Exit == 0, report.Stderr);
             Assert.Equal((1400, 800), PngSize(png));
+            var alerts = await PlatformProcess.RunAsync(work, "alerts", job, "--cluster", silo.Gateway);
+            Assert.True(alerts.Exit == 0, alerts.Stderr);
+            Assert.Contains("finding  vanishing", alerts.Stdout, StringComparison.Ordinal);
+            Assert.Contains("training_health_findings_total{", await http.GetStringAsync(silo.MetricsUrl), StringComparison.Ordinal);
         }
         finally
         {
