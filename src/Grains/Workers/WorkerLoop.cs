@@ -187,7 +187,7 @@ internal sealed class WorkerLoop(
                 Checkpoint(session, checkpoints, spec.Checkpoint.Keep);
             }
 
-            if (clock.GetElapsedTime(lastReport) >= ReportEvery || session.Finished)
+            if (clock.GetElapsedTime(lastReport) >= ReportEvery || session.Finished || result.Health.Pause)
             {
                 var rate = spec.BatchSize * (result.Step - lastStep) / clock.GetElapsedTime(lastReport).TotalSeconds;
                 Report(new WorkerReport(assignment.Rank, result.Step, session.EpochsDone, result.Loss, rate, session.TotalSteps));

@@ -54,6 +54,14 @@ public sealed class BadInputTests
     public Task Saturation_tolerance_out_of_range() =>
         ExpectAsync("telemetry.saturation_tolerance: must be", "train", Repo.Example("fashion-mlp.yaml"), "--set", "telemetry.saturation_tolerance=2");
 
+    [Fact]
+    public Task Policy_naming_an_unknown_action() =>
+        ExpectAsync("health.policy.vanishing[0]: unknown value 'pray'", "train", Repo.Example("deep-sigmoid.yaml"), "--set", "health.policy.vanishing=[pray]");
+
+    [Fact]
+    public Task Negative_health_threshold() =>
+        ExpectAsync("health.vanishing.ratio: must be >= 0 (got -0.5)", "train", Repo.Example("deep-sigmoid.yaml"), "--set", "health.vanishing.ratio=-0.5");
+
     private async Task ExpectAsync(string message, params string[] args)
     {
         var (exit, stdout, stderr) = await PlatformProcess.RunAsync(work, args);

@@ -51,6 +51,38 @@ public sealed class HealthJobTests(ClusterFixture fixture)
         Assert.True(double.IsFinite(summary.ParameterL2));
     }
 
+    [Fact]
+    public async Task The_pause_action_pauses_the_job_until_it_is_resumed()
+    {
+        var job = fixture.Client.GetGrain<ITrainingJobGrain>($"health-pause-{Guid.NewGuid():N}");
+        await job.SubmitAsync(new JobSubmission(Spec(1, "[{step: 30, kind: scale, factor: 100000}]") + "\nhealth: {policy: {exploding: [clip, pause]}}", Resume: false));
+
+        var paused = await TrainingJobGrainTests.WaitUntilAsync(job, p => p.State == JobState.Paused);
+        Assert.Equal(JobState.Paused, paused.State);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!(await job.GetAuditAsync()).Any(r => r.Kind == "pause" && r.IsRemedy && r.Step == 30))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no pause remedy in the audit");
+            await Task.Delay(50);
+        }
+
+        await job.ResumeAsync();
+        Assert.Equal(JobState.Completed, (await TrainingJobGrainTests.WaitForEndAsync(job)).State);
+    }
+
+    [Fact]
+    public async Task The_stop_action_fails_the_job_with_the_reason()
+    {
+        var job = fixture.Client.GetGrain<ITrainingJobGrain>($"health-stop-{Guid.NewGuid():N}");
+        await job.SubmitAsync(new JobSubmission(Spec(1, "[{step: 15, kind: inf}]") + "\nhealth: {policy: {nonfinite: [stop]}}", Resume: false));
+
+        var done = await TrainingJobGrainTests.WaitForEndAsync(job);
+        Assert.Equal(JobState.Failed, done.State);
+        Assert.Equal(FailureKind.Training, done.FailureKind);
+        Assert.StartsWith("stopped by the health policy at step 15: nonfinite", done.Error, StringComparison.Ordinal);
+        Assert.Contains((await job.GetSummaryAsync())!.Remedies, r => r.Kind == "stop");
+    }
+
     private async Task<(JobProgress Done, JobSummary Summary)> RunAsync(string spec)
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>($"health-{Guid.NewGuid():N}");
