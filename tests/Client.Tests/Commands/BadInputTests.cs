@@ -60,7 +60,7 @@ public sealed class BadInputTests
 
     [Fact]
     public Task Negative_health_threshold() =>
-        ExpectAsync("health.vanishing.ratio: must be >= 0 (got -0.5)", "train", Repo.Example("deep-sigmoid.yaml"), "--set", "health.vanishing.ratio=-0.5");
+        ExpectAsync("health.vanishing.threshold: must be >= 0 (got -0.5)", "train", Repo.Example("deep-sigmoid.yaml"), "--set", "health.vanishing.threshold=-0.5");
 
     private async Task ExpectAsync(string message, params string[] args)
     {
