@@ -46,6 +46,7 @@ public sealed class TrainingInstruments
         Activation(meter, "training.activation.dead_fraction", "Fraction of ReLU units that were zero for the whole batch.", (s, i) => s.Dead[i]);
         Job(meter, "training.loss", "Training loss of the latest step, averaged over ranks.", j => j.Latest.Loss);
         Job(meter, "training.grad_norm", "Global L2 norm of the averaged gradient.", j => j.Latest.GlobalGradNorm);
+        Job(meter, "training.grad_norm.applied", "Global L2 norm of the gradient the optimizer applied, after clipping and layer scaling (0 for a skipped update).", j => j.Latest.AppliedGradNorm);
         Job(meter, "training.learning_rate", "Learning rate of the latest step.", j => j.Latest.LearningRate);
         Job(meter, "training.step", "Latest completed step.", j => j.Latest.Step);
         Job(meter, "training.samples_per_second", "Samples per second over the last reporting interval.", j => j.SamplesPerSecond);
