@@ -10,7 +10,7 @@ public static class SiloProgram
 {
     public const string Usage =
         "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost|redis] [--redis CONNECTION]\n" +
-        "                     [--advertise IP] [--metrics-port M (default 9464, 0 = off)]";
+        "                     [--storage memory|redis] [--checkpoint-dir DIR] [--advertise IP] [--metrics-port M (default 9464, 0 = off)]";
 
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
 
@@ -53,7 +53,7 @@ public static class SiloProgram
         }
 
         var metrics = options.MetricsPort > 0 ? $", metrics on http://127.0.0.1:{options.MetricsPort}/metrics" : "";
-        await Console.Out.WriteLineAsync($"silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {options.Clustering}{metrics}");
+        await Console.Out.WriteLineAsync($"silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {options.Clustering}, storage {options.Storage}{metrics}");
         await host.WaitForShutdownAsync();
         return 0;
     }

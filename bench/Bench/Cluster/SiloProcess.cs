@@ -61,13 +61,25 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="count"/> silos; with localhost clustering the first is the primary.</summary>
-    public static async Task<IReadOnlyList<SiloProcess>> StartClusterAsync(string platformDll, string workDir, int count, string? redis = null)
+    public static async Task<IReadOnlyList<SiloProcess>> StartClusterAsync(string platformDll, string workDir, int count, string? redis = null, params string[] extra)
     {
-        string[] clustering = redis is null ? [] : ["--clustering", "redis", "--redis", redis];
+        string[] clustering = redis is null ? [.. extra] : ["--clustering", "redis", "--redis", redis, .. extra];
         var first = await StartAsync(platformDll, workDir, clustering);
-        string[] rest = redis is null ? ["--primary", $"127.0.0.1:{first.SiloPort}"] : clustering;
+        string[] rest = redis is null ? ["--primary", $"127.0.0.1:{first.SiloPort}", .. extra] : clustering;
         var others = await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => StartAsync(platformDll, workDir, rest)));
         return [first, .. others];
+    }
+
+    /// <summary>Stops the silo as SIGTERM would on a node: it leaves the cluster in order.</summary>
+    public async Task StopAsync()
+    {
+        if (!process.HasExited)
+        {
+            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(deadline.Token);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -14,6 +14,7 @@ namespace Platform.Grains.Jobs;
 [Orleans.Placement.PreferLocalPlacement] // on the silo the client came in through, which is known to be alive
 public sealed class TrainingJobGrain(
     [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobRecord> record,
+    JobStorageSettings storage,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
 {
     private static readonly TimeSpan WorkerStartTimeout = TimeSpan.FromSeconds(20);
@@ -57,7 +58,7 @@ public sealed class TrainingJobGrain(
             return Refused(e.Message);
         }
 
-        var checkpointDir = Path.Combine(spec.Checkpoint.Dir, JobId);
+        var checkpointDir = storage.CheckpointDirFor(JobId, spec.Checkpoint.Dir);
         string? resumeFrom = null;
         if (submission.Resume)
         {

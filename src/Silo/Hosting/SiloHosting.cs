@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Platform.Grains;
 using Platform.Grains.Collectives;
+using Platform.Grains.Jobs;
+using StackExchange.Redis;
 using Platform.Grains.Placement;
 using Platform.Grains.Telemetry;
 using Platform.Silo.Telemetry;
@@ -34,15 +36,30 @@ public static class SiloHosting
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary, options.ServiceId, options.ClusterId);
             }
 
-            silo.AddPlatformGrains();
+            silo.AddPlatformGrains(
+                jobs => _ = options.Storage == "redis" ? jobs.AddRedisGrainStorage(StorageNames.Jobs, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis!)) : jobs.AddMemoryGrainStorage(StorageNames.Jobs),
+                new JobStorageSettings { CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null });
         });
         return builder.AddPlatformTelemetry(options);
     }
 
-    /// <summary>What the grains need from any silo, whatever its clustering: job storage and a clock.</summary>
-    public static ISiloBuilder AddPlatformGrains(this ISiloBuilder silo)
+    /// <summary>
+    /// What the grains need from any silo, whatever its clustering: job storage (memory unless
+    /// <paramref name="storage"/> registers another under <see cref="StorageNames.Jobs"/>), where
+    /// checkpoints go, and a clock.
+    /// </summary>
+    public static ISiloBuilder AddPlatformGrains(this ISiloBuilder silo, Action<ISiloBuilder>? storage = null, JobStorageSettings? settings = null)
     {
-        silo.AddMemoryGrainStorage(StorageNames.Jobs);
+        if (storage is null)
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Jobs);
+        }
+        else
+        {
+            storage(silo);
+        }
+
+        silo.Services.TryAddSingleton(settings ?? new JobStorageSettings());
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddPlacementDirector<RankPlacementStrategy, RankPlacementDirector>();
         silo.Services.TryAddSingleton<TensorTransportService>();

@@ -21,7 +21,13 @@ public sealed class SiloOptions
     /// <summary>Membership: <c>localhost</c> (development clustering, the primary silo keeps the table; default) or <c>redis</c>.</summary>
     public string Clustering { get; set; } = "localhost";
 
-    /// <summary>Redis connection string for <c>--clustering redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
+    /// <summary>Where job records (spec, lifecycle, progress, checkpoint index, audit, summary) live: <c>memory</c> (default; lost with the silo) or <c>redis</c>.</summary>
+    public string Storage { get; set; } = "memory";
+
+    /// <summary>Root folder for every job's checkpoints (a shared volume on a cluster); default: the spec's <c>checkpoint.dir</c>.</summary>
+    public string? CheckpointDir { get; set; }
+
+    /// <summary>Redis connection string for <c>--clustering redis</c> and <c>--storage redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
     public string? Redis { get; set; }
 
     /// <summary>Address other silos and clients use to reach this one. Default loopback.</summary>
@@ -52,7 +58,23 @@ public sealed class SiloOptions
                 : null,
         };
         options.Clustering = args.Value("clustering") ?? "localhost";
+        options.Storage = args.Value("storage") ?? "memory";
+        options.CheckpointDir = args.Value("checkpoint-dir");
         options.Redis = args.Value("redis");
+        if (options.Storage is not ("memory" or "redis"))
+        {
+            throw new UsageException($"--storage: unknown value '{options.Storage}' (expected: memory, redis)");
+        }
+
+        if (options.Storage == "redis" && string.IsNullOrWhiteSpace(options.Redis))
+        {
+            throw new UsageException("--storage redis needs --redis CONNECTION (e.g. 127.0.0.1:6379)");
+        }
+
+        if (options.CheckpointDir is { } dir && !Directory.Exists(dir))
+        {
+            throw new UsageException($"--checkpoint-dir: folder {dir} does not exist");
+        }
         if (options.Clustering is not ("localhost" or "redis"))
         {
             throw new UsageException($"--clustering: unknown value '{options.Clustering}' (expected: localhost, redis)");
@@ -63,9 +85,9 @@ public sealed class SiloOptions
             throw new UsageException("--clustering redis needs --redis CONNECTION (e.g. 127.0.0.1:6379)");
         }
 
-        if (options.Clustering == "localhost" && options.Redis is not null)
+        if (options.Clustering == "localhost" && options.Storage == "memory" && options.Redis is not null)
         {
-            throw new UsageException("--redis applies only with --clustering redis");
+            throw new UsageException("--redis applies only with --clustering redis or --storage redis");
         }
 
         return options;

@@ -62,6 +62,15 @@ public sealed class BadInputTests
     public Task Negative_health_threshold() =>
         ExpectAsync("health.vanishing.threshold: must be >= 0 (got -0.5)", "train", Repo.Example("deep-sigmoid.yaml"), "--set", "health.vanishing.threshold=-0.5");
 
+    [Fact]
+    public Task Silo_with_an_unknown_storage() => ExpectAsync("--storage: unknown value 'mongo' (expected: memory, redis)", "silo", "--storage", "mongo");
+
+    [Fact]
+    public Task Silo_with_redis_storage_and_no_connection() => ExpectAsync("--storage redis needs --redis CONNECTION", "silo", "--storage", "redis");
+
+    [Fact]
+    public Task Silo_with_a_missing_checkpoint_folder() => ExpectAsync("--checkpoint-dir: folder /nonexistent/ckpt does not exist", "silo", "--checkpoint-dir", "/nonexistent/ckpt");
+
     private async Task ExpectAsync(string message, params string[] args)
     {
         var (exit, stdout, stderr) = await PlatformProcess.RunAsync(work, args);
