@@ -10,6 +10,7 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process process;
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> output = [];
+    private bool disposed;
 
     private SiloProcess(string platformDll, string workDir, IEnumerable<string> args)
     {
@@ -84,6 +85,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

@@ -55,8 +55,8 @@ public interface ITrainingJobGrain : IGrainWithStringKey
     /// <summary>From a worker: it finished all its steps.</summary>
     Task WorkerCompletedAsync(WorkerOutcome outcome);
 
-    /// <summary>From a worker: it stopped with an error.</summary>
-    Task WorkerFailedAsync(int rank, string error, FailureKind kind);
+    /// <summary>From a worker of start <paramref name="generation"/>: it stopped with an error.</summary>
+    Task WorkerFailedAsync(int rank, string error, FailureKind kind, int generation);
 
     /// <summary>From a worker: it stopped because the job was cancelled.</summary>
     Task WorkerCancelledAsync(int rank, int step);

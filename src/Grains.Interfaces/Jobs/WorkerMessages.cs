@@ -13,7 +13,12 @@ public sealed record WorkerReport(
     [property: Id(4)] double SamplesPerSecond,
     [property: Id(5)] int TotalSteps,
     [property: Id(6)] TelemetrySeries? Telemetry = null,
-    [property: Id(7)] ImmutableArray<AuditRecord> Health = default);
+    [property: Id(7)] ImmutableArray<AuditRecord> Health = default)
+{
+    /// <summary>The start of the job the report belongs to; reports of earlier starts are ignored.</summary>
+    [Id(8)]
+    public int Generation { get; init; }
+}
 
 /// <summary>A worker's final figures.</summary>
 [GenerateSerializer, Immutable]

@@ -19,5 +19,9 @@ public interface IWorkerGrain : ICollectivePeer
 
     Task ResumeAsync();
 
-    static string KeyFor(string jobId, int rank) => $"{jobId}/{rank}";
+    /// <summary>
+    /// A rank's grain key. Each start of a job (a resume, a recovery) uses fresh keys, so a rank is
+    /// never routed to an activation left on a silo that died.
+    /// </summary>
+    static string KeyFor(string jobId, int generation, int rank) => $"{jobId}/{generation}/{rank}";
 }

@@ -36,6 +36,14 @@ public sealed class JobRecord
     /// <summary>Health findings and remedies, in step order.</summary>
     [Id(13)] public List<AuditRecord> Audit { get; set; } = [];
 
+    /// <summary>How many times the job has been rebuilt after losing a rank.</summary>
+    [Id(14)] public int Recoveries { get; set; }
+
+    /// <summary>While a recovery is under way: when it started (a local timestamp) and the step it restarts from.</summary>
+    [Id(15)] public long? RecoveryStartedAt { get; set; }
+
+    [Id(16)] public int RecoveryFromStep { get; set; }
+
     /// <summary>The telemetry history, saved when the job stops so it can be read after the fact.</summary>
     [Id(12)] public TelemetrySeries? Telemetry { get; set; }
 }

@@ -18,6 +18,10 @@ public sealed class TrainingJobGrain(
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
 {
     private static readonly TimeSpan WorkerStartTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan RecoveryStopTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan SiloPingTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MembershipWait = TimeSpan.FromSeconds(30);
+    private const int MaxRecoveries = 3;
     private TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<int, WorkerOutcome> outcomes = [];
     private readonly TelemetryHistory telemetry = new();
@@ -95,10 +99,17 @@ public sealed class TrainingJobGrain(
         await record.WriteStateAsync();
         DelayDeactivation(TimeSpan.FromDays(7));
         logger.LogInformation("Job {Job} starting {Workers} worker(s)", JobId, spec.Workers);
+        await StartRanksAsync(spec.Workers, layout, resumeFrom);
+        return Progress();
+    }
+
+    /// <summary>Starts every rank of the current generation on <paramref name="layout"/>; fails the job if they do not all start.</summary>
+    private async Task StartRanksAsync(int workers, IReadOnlyList<SiloAddress> layout, string? resumeFrom)
+    {
         var starts = new List<Task>();
-        for (var rank = 0; rank < spec.Workers; rank++)
+        for (var rank = 0; rank < workers; rank++)
         {
-            var assignment = new WorkerAssignment(JobId, submission.SpecYaml, rank, spec.Workers, checkpointDir, resumeFrom, generation);
+            var assignment = new WorkerAssignment(JobId, Job.SpecYaml, rank, workers, Job.CheckpointDir, resumeFrom, Job.Generation);
             var worker = Worker(rank);
             starts.Add(RankPlacementHint.On(layout[rank], () => worker.StartAsync(assignment)));
         }
@@ -110,13 +121,11 @@ public sealed class TrainingJobGrain(
         catch (Exception e)
         {
             // A silo that is listed as active but does not answer must not leave the job hanging.
-            var error = $"could not start all {spec.Workers} ranks on silos {string.Join(", ", Job.Silos)} within {WorkerStartTimeout.TotalSeconds:0} s: {FirstLine(e)}";
+            var error = $"could not start all {workers} ranks on silos {string.Join(", ", Job.Silos)} within {WorkerStartTimeout.TotalSeconds:0} s: {FirstLine(e)}";
             logger.LogWarning("Job {Job}: {Error}", JobId, error);
-            await Task.WhenAll(Enumerable.Range(0, spec.Workers).Select(rank => StopQuietlyAsync(Worker(rank))));
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(rank => StopQuietlyAsync(Worker(rank))));
             await FinishAsync(JobState.Failed, error, FailureKind.Internal, null);
         }
-
-        return Progress();
     }
 
     public Task<JobProgress> GetProgressAsync() => Task.FromResult(Progress());
@@ -188,9 +197,17 @@ public sealed class TrainingJobGrain(
 
     public Task ReportAsync(WorkerReport report)
     {
-        if (report.Rank != 0)
+        if (report.Rank != 0 || (report.Generation != 0 && report.Generation != Job.Generation))
         {
             return Task.CompletedTask;
+        }
+
+        if (Job.RecoveryStartedAt is { } since && report.Step > Job.RecoveryFromStep)
+        {
+            // The first step completed after a recovery: how long the job stood still, as the coordinator saw it.
+            var seconds = TimeProvider.System.GetElapsedTime(since).TotalSeconds;
+            Job.RecoveryStartedAt = null;
+            Job.Audit.Add(new AuditRecord(report.Step, "recovered", $"training resumed {seconds:0.0} s after the loss was detected", Value: seconds, IsRemedy: true));
         }
 
         // A one-way report may land after the job has finished; its steps still belong to the history.
@@ -231,16 +248,107 @@ public sealed class TrainingJobGrain(
         }
     }
 
-    public async Task WorkerFailedAsync(int rank, string error, FailureKind kind)
+    public async Task WorkerFailedAsync(int rank, string error, FailureKind kind, int generation)
     {
-        if (Job.State.IsTerminal())
+        if (Job.State.IsTerminal() || generation != Job.Generation)
         {
             return;
         }
 
         logger.LogWarning("Job {Job} rank {Rank} failed: {Error}", JobId, rank, error);
+
+        // A rank lost to the machinery (a peer's silo died, a link broke) is recoverable; a bad spec or a diverged run is not.
+        if (kind == FailureKind.Internal && Job.Workers > 1 && Job.Recoveries < MaxRecoveries)
+        {
+            await RecoverAsync(rank, error);
+            return;
+        }
+
         await ForEachWorker(w => w.CancelAsync());
         await FinishAsync(JobState.Failed, Job.Workers > 1 ? $"rank {rank}: {error}" : error, kind, null);
+    }
+
+    /// <summary>
+    /// Rebuilds the job after a lost rank: stops what is left of this start, finds the silos that
+    /// still answer, places every rank on them again and restarts from the last good checkpoint, as
+    /// a new generation (fresh grain keys, so nothing is routed to a dead silo). World size, global
+    /// batch and data order stay as they were, so the run continues as if uninterrupted.
+    /// </summary>
+    private async Task RecoverAsync(int rank, string error)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        var spec = JobSpecDocument.Parse(Job.SpecYaml).Validate();
+        await Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(r => StopQuietlyAsync(Worker(r), RecoveryStopTimeout)));
+        var live = await LiveSilosAsync();
+        await UntilDeclaredDeadAsync(live);
+        IReadOnlyList<SiloAddress> layout;
+        try
+        {
+            layout = RankLayout.Assign(live, spec.Workers, spec.Placement.RanksPerSilo);
+        }
+        catch (ArgumentException e)
+        {
+            await FinishAsync(JobState.Failed, $"rank {rank}: {error}; could not place the ranks again: {e.Message}", FailureKind.Internal, null);
+            return;
+        }
+
+        var latest = new CheckpointDirectory(Job.CheckpointDir).Latest(CheckpointFile.Verify);
+        var fromStep = latest?.Entry.Step ?? 0;
+        Job.Generation++;
+        Job.Recoveries++;
+        Job.RecoveryStartedAt = started;
+        Job.RecoveryFromStep = fromStep;
+        Job.Silos = [.. layout.Select(s => s.ToParsableString())];
+        var lost = Job.LastReport?.Step ?? 0;
+        Job.Audit.Add(new AuditRecord(
+            lost,
+            "recovery",
+            $"rank {rank} lost ({error}); {spec.Workers} ranks restarted on {live.Count} silo(s) from the checkpoint of step {fromStep}; recovery {Job.Recoveries} of {MaxRecoveries}",
+            Value: lost - fromStep,
+            IsRemedy: true));
+        await record.WriteStateAsync();
+        logger.LogWarning("Job {Job}: recovering from the loss of rank {Rank} ({Error}) on {Silos}", JobId, rank, error, string.Join(", ", Job.Silos));
+        await StartRanksAsync(spec.Workers, layout, latest?.File);
+    }
+
+    /// <summary>
+    /// Waits (bounded) until membership no longer lists silos that did not answer: until then new
+    /// activations may still be routed to them (the grain directory follows membership).
+    /// </summary>
+    private async Task UntilDeclaredDeadAsync(List<SiloAddress> live)
+    {
+        var management = GrainFactory.GetGrain<IManagementGrain>(0);
+        var deadline = TimeProvider.System.GetTimestamp();
+        while (TimeProvider.System.GetElapsedTime(deadline) < MembershipWait)
+        {
+            var active = (await management.GetHosts(onlyActive: true)).Keys;
+            if (active.All(live.Contains))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    /// <summary>Active silos that answer a management call within a couple of seconds.</summary>
+    private async Task<List<SiloAddress>> LiveSilosAsync()
+    {
+        var management = GrainFactory.GetGrain<IManagementGrain>(0);
+        var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToList();
+        var answers = await Task.WhenAll(hosts.Select(async silo =>
+        {
+            try
+            {
+                await management.GetRuntimeStatistics([silo]).WaitAsync(SiloPingTimeout);
+                return silo;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                return null;
+            }
+        }));
+        return [.. answers.OfType<SiloAddress>()];
     }
 
     public Task WorkerCancelledAsync(int rank, int step)
@@ -270,11 +378,11 @@ public sealed class TrainingJobGrain(
     }
 
     /// <summary>Stops a rank that may never answer: its failure is already the job's error.</summary>
-    private static async Task StopQuietlyAsync(IWorkerGrain worker)
+    private static async Task StopQuietlyAsync(IWorkerGrain worker, TimeSpan? timeout = null)
     {
         try
         {
-            await worker.CancelAsync().WaitAsync(WorkerStartTimeout);
+            await worker.CancelAsync().WaitAsync(timeout ?? WorkerStartTimeout);
         }
         catch (Exception e) when (e is TimeoutException or OrleansException)
         {
@@ -289,7 +397,7 @@ public sealed class TrainingJobGrain(
     /// <summary>Orleans' messages carry inner stack traces; a user gets the first line.</summary>
     private static string FirstLine(Exception e) => e.GetBaseException().Message.Split('\n')[0].Trim();
 
-    private IWorkerGrain Worker(int rank) => GrainFactory.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(JobId, rank));
+    private IWorkerGrain Worker(int rank) => GrainFactory.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(JobId, Job.Generation, rank));
 
     private Task ForEachWorker(Func<IWorkerGrain, Task> action) =>
         Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(rank => action(Worker(rank))));

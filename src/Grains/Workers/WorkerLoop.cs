@@ -41,7 +41,7 @@ internal sealed class WorkerLoop(
         // thread made calls from it slower and steps measurably slower (bench overhead 1.15 -> 1.0).
         using (ExecutionContext.SuppressFlow())
         {
-            new Thread(Run) { IsBackground = true, Name = $"worker {IWorkerGrain.KeyFor(assignment.JobId, assignment.Rank)}" }.Start();
+            new Thread(Run) { IsBackground = true, Name = $"worker {IWorkerGrain.KeyFor(assignment.JobId, assignment.Generation, assignment.Rank)}" }.Start();
         }
     }
 
@@ -75,7 +75,7 @@ internal sealed class WorkerLoop(
         }
         catch (Exception e) when (e is SpecException or DatasetUnavailableException or CheckpointCorruptException or CheckpointMismatchException or ArgumentException)
         {
-            report = () => job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.BadInput);
+            report = () => job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.BadInput, assignment.Generation);
         }
         catch (Exception e) when (e is TrainingDivergedException or HealthStopException)
         {
@@ -84,13 +84,13 @@ internal sealed class WorkerLoop(
             report = async () =>
             {
                 await job.ReportAsync(new WorkerReport(assignment.Rank, 0, 0, double.NaN, 0, 0, null, records));
-                await job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.Training);
+                await job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.Training, assignment.Generation);
             };
         }
         catch (Exception e)
         {
             logger.LogError(e, "Worker {Job}/{Rank} failed", assignment.JobId, assignment.Rank);
-            report = () => job.WorkerFailedAsync(assignment.Rank, $"{e.GetType().Name}: {e.Message}", FailureKind.Internal);
+            report = () => job.WorkerFailedAsync(assignment.Rank, $"{e.GetType().Name}: {e.Message}", FailureKind.Internal, assignment.Generation);
         }
 
         // Signal "stopped" before telling the job, which may be waiting for exactly that.
@@ -190,7 +190,7 @@ internal sealed class WorkerLoop(
             if (clock.GetElapsedTime(lastReport) >= ReportEvery || session.Finished || result.Health.Pause)
             {
                 var rate = spec.BatchSize * (result.Step - lastStep) / clock.GetElapsedTime(lastReport).TotalSeconds;
-                Report(new WorkerReport(assignment.Rank, result.Step, session.EpochsDone, result.Loss, rate, session.TotalSteps));
+                Report(new WorkerReport(assignment.Rank, result.Step, session.EpochsDone, result.Loss, rate, session.TotalSteps) { Generation = assignment.Generation });
                 (lastReport, lastStep) = (clock.GetTimestamp(), result.Step);
             }
         }
@@ -257,7 +257,7 @@ internal sealed class WorkerLoop(
             new WireCodec(spec.Allreduce.Compression),
             spec.Allreduce.ChunkKb,
             TimeSpan.FromSeconds(spec.Allreduce.TimeoutSeconds),
-            grains.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(assignment.JobId, position.Next)),
+            grains.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(assignment.JobId, assignment.Generation, position.Next)),
             mailbox,
             tcp,
             cancel.Token);

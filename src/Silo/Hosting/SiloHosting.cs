@@ -36,6 +36,9 @@ public static class SiloHosting
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary, options.ServiceId, options.ClusterId);
             }
 
+            // A dead silo must leave membership within seconds, not the default tens of seconds: a job
+            // rebuilding its ranks waits for it (new activations follow membership).
+            silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (TimeSpan.FromSeconds(2), 3));
             silo.AddPlatformGrains(
                 jobs => _ = options.Storage == "redis" ? jobs.AddRedisGrainStorage(StorageNames.Jobs, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis!)) : jobs.AddMemoryGrainStorage(StorageNames.Jobs),
                 new JobStorageSettings { CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null });

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Platform.Bench.Cluster;
+
+namespace Platform.Client.Tests.FaultTolerance;
+
+/// <summary>A job that loses a silo mid-epoch rebuilds its ranks on the silos left and finishes as if nothing happened.</summary>
+public sealed class SiloLossTests
+{
+    private const int CheckpointInterval = 20;
+    private readonly string work = Repo.NewWorkDir();
+
+    [Fact]
+    public async Task A_rank_lost_with_its_silo_is_rebuilt_from_the_last_checkpoint_and_the_job_completes()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var checkpoints = Directory.CreateDirectory(Path.Combine(work, "shared")).FullName;
+        var silos = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 3, redis.Connection, "--storage", "redis", "--checkpoint-dir", checkpoints);
+        string[] job =
+        [
+            "train", Repo.Example("fashion-mlp.yaml"), "--cluster", silos[0].Gateway, "--workers", "3", "--epochs", "1",
+            "--set", "data.limit=28800", "--set", "batch_size=96", "--set", "threads=1", "--set", "allreduce.transport=tcp",
+            "--set", $"checkpoint.interval={CheckpointInterval}", "--set", "schedule.warmup_steps=0",
+        ];
+        try
+        {
+            var reference = await TrainAsync([.. job, "--job-id", "uninterrupted"], "uninterrupted");
+
+            using var lossy = PlatformProcess.Start(work, [.. job, "--job-id", "lossy", "--summary", Path.Combine(work, "lossy.json")]);
+            await WaitForStepAsync(silos[0].Gateway, "lossy", 70);
+            await silos[2].DisposeAsync(); // SIGKILL: the silo of one rank is gone mid-epoch
+            var (exit, _, stderr) = await lossy.WaitAsync(TimeSpan.FromMinutes(3));
+            Assert.True(exit == 0, stderr);
+
+            var summary = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(work, "lossy.json")))!;
+            Assert.Equal("completed", summary["status"]!.GetValue<string>());
+            Assert.Equal(reference["steps"]!.GetValue<int>(), summary["steps"]!.GetValue<int>());
+            var remedies = summary["remedies"]!.AsArray().Select(r => r!).ToList();
+            var recovery = remedies.Single(r => r["kind"]!.GetValue<string>() == "recovery");
+            Assert.Contains("restarted on 2 silo(s)", recovery["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.True(recovery["value"]!.GetValue<double>() <= CheckpointInterval, $"work lost: {recovery["value"]} steps");
+            var recovered = remedies.Single(r => r["kind"]!.GetValue<string>() == "recovered");
+            Assert.True(recovered["value"]!.GetValue<double>() < 15, $"recovery took {recovered["value"]} s");
+
+            var (a, b) = (reference["test_accuracy"]!.GetValue<double>(), summary["test_accuracy"]!.GetValue<double>());
+            Assert.True(Math.Abs(a - b) <= 0.01, $"test accuracy {b} against {a} uninterrupted");
+            Console.WriteLine($"recovery: {recovery["detail"]}; {recovered["detail"]}; accuracy {b} vs {a}");
+        }
+        finally
+        {
+            await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
+        }
+    }
+
+    private async Task<JsonNode> TrainAsync(string[] args, string name)
+    {
+        var file = Path.Combine(work, $"{name}.json");
+        var (exit, _, stderr) = await PlatformProcess.RunAsync(work, [.. args, "--summary", file]);
+        Assert.True(exit == 0, stderr);
+        return JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+    }
+
+    private async Task WaitForStepAsync(string gateway, string jobId, int step)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var (_, stdout, _) = await PlatformProcess.RunAsync(work, "status", jobId, "--cluster", gateway);
+            var at = stdout.IndexOf(" step ", StringComparison.Ordinal);
+            if (at >= 0 && int.TryParse(stdout[(at + 6)..].Split('/')[0], out var current) && current >= step)
+            {
+                return;
+            }
+
+            Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(2), $"job {jobId} did not reach step {step}: {stdout}");
+        }
+    }
+}
