@@ -299,7 +299,8 @@ public sealed class TrainingJobGrain(
         Job.RecoveryStartedAt = started;
         Job.RecoveryFromStep = fromStep;
         Job.Silos = [.. layout.Select(s => s.ToParsableString())];
-        var lost = Job.LastReport?.Step ?? 0;
+        // The last step the coordinator heard of; a coordinator that was itself lost may have heard of fewer.
+        var lost = Math.Max(Job.LastReport?.Step ?? 0, fromStep);
         Job.Audit.Add(new AuditRecord(
             lost,
             "recovery",

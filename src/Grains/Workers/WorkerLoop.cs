@@ -25,6 +25,7 @@ internal sealed class WorkerLoop(
     TimeProvider clock)
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan DeliveryPatience = TimeSpan.FromSeconds(60);
     private readonly ITrainingJobGrain job = grains.GetGrain<ITrainingJobGrain>(assignment.JobId);
     private readonly CancellationTokenSource cancel = new();
     private readonly ManualResetEventSlim running = new(initialState: true);
@@ -96,7 +97,35 @@ internal sealed class WorkerLoop(
         // Signal "stopped" before telling the job, which may be waiting for exactly that.
         instruments.End(assignment.JobId);
         stopped.TrySetResult();
-        Wait(report());
+        Deliver(report);
+    }
+
+    /// <summary>
+    /// Tells the job how this rank ended. The job's coordinator may be moving (its silo died and it
+    /// reactivates elsewhere once membership drops that silo), so failed deliveries are retried for a
+    /// while; an exception must never escape this thread, which would end the whole silo process.
+    /// </summary>
+    private void Deliver(Func<Task> report)
+    {
+        var started = clock.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                Wait(report());
+                return;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException && clock.GetElapsedTime(started) < DeliveryPatience)
+            {
+                logger.LogWarning("Worker {Job}/{Rank}: the job did not take the report yet ({Error}); retrying", assignment.JobId, assignment.Rank, e.GetBaseException().Message.Split('\n')[0]);
+                Thread.Sleep(TimeSpan.FromMilliseconds(500));
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Worker {Job}/{Rank}: could not tell the job how this rank ended", assignment.JobId, assignment.Rank);
+                return;
+            }
+        }
     }
 
     private Func<Task> TrainToEnd()

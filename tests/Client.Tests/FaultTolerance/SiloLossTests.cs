@@ -52,6 +52,47 @@ public sealed class SiloLossTests
         }
     }
 
+    [Fact]
+    public async Task Losing_the_silo_of_the_coordinator_is_survived_too()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var checkpoints = Directory.CreateDirectory(Path.Combine(work, "shared")).FullName;
+        var silos = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 3, redis.Connection, "--storage", "redis", "--checkpoint-dir", checkpoints);
+        string[] job =
+        [
+            Repo.Example("fashion-mlp.yaml"), "--workers", "3", "--epochs", "1",
+            "--set", "data.limit=28800", "--set", "batch_size=96", "--set", "threads=1", "--set", "allreduce.transport=tcp",
+            "--set", $"checkpoint.interval={CheckpointInterval}", "--set", "schedule.warmup_steps=0",
+        ];
+        try
+        {
+            var reference = await TrainAsync(["train", .. job, "--cluster", silos[1].Gateway, "--job-id", "reference"], "reference");
+
+            // Submitted through silo 0, whose silo then hosts the job's coordinator (and a rank).
+            var submit = await PlatformProcess.RunAsync(work, ["submit", .. job, "--cluster", silos[0].Gateway, "--job-id", "orphan"]);
+            Assert.True(submit.Exit == 0, submit.Stderr);
+            await WaitForStepAsync(silos[1].Gateway, "orphan", 70);
+            await silos[0].DisposeAsync();
+
+            var deadline = Stopwatch.StartNew();
+            var status = "";
+            while (!status.Contains("orphan: completed", StringComparison.Ordinal))
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(2), $"the job did not complete after its coordinator's silo died: {status}");
+                status = (await PlatformProcess.RunAsync(work, "status", "orphan", "--cluster", silos[1].Gateway)).Stdout;
+            }
+
+            Assert.Contains($"test accuracy {reference["test_accuracy"]!.GetValue<double>():0.0000}", status, StringComparison.Ordinal);
+            var alerts = (await PlatformProcess.RunAsync(work, "alerts", "orphan", "--cluster", silos[2].Gateway)).Stdout;
+            Assert.Contains("remedy   recovery", alerts, StringComparison.Ordinal);
+            Console.WriteLine(alerts);
+        }
+        finally
+        {
+            await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
+        }
+    }
+
     private async Task<JsonNode> TrainAsync(string[] args, string name)
     {
         var file = Path.Combine(work, $"{name}.json");
