@@ -15,6 +15,17 @@ public static class BenchJobs
         ("cnn", "{kind: cnn, depth: 2, width: 16, activation: relu}"),
     ];
 
+    /// <summary>A benchmark job on Fashion-MNIST: SGD with momentum, batch 128, a checkpoint only at the end, plus <paramref name="extra"/> lines.</summary>
+    public static string Spec(string model, int steps, string checkpointDir, params string[] extra) => string.Join('\n', [
+        $"model: {model}",
+        "data: {dataset: fashion-mnist}",
+        "optimizer: {kind: sgd, lr: 0.05, momentum: 0.9}",
+        "batch_size: 128",
+        $"steps: {steps}",
+        "seed: 1",
+        $"checkpoint: {{dir: '{checkpointDir}', interval: {steps}, keep: 1}}",
+        .. extra]);
+
     /// <summary>A silo hosted in this process (not started), serving metrics on <paramref name="metricsPort"/> unless 0.</summary>
     public static IHost EmbeddedSilo(int metricsPort = 0)
     {

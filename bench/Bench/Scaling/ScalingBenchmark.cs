@@ -47,18 +47,7 @@ public sealed class ScalingBenchmark(string platformDll, int steps, int runs, st
 
     private async Task<double> TrainAsync(IClusterClient client, string model, string work, int workers, int threads)
     {
-        var spec = $"""
-            model: {model}
-            data: {"{"}dataset: fashion-mnist{"}"}
-            optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
-            batch_size: 128
-            steps: {steps}
-            workers: {workers}
-            threads: {threads}
-            seed: 1
-            allreduce: {"{"}transport: {transport}{"}"}
-            checkpoint: {"{"}dir: '{work}', interval: {steps}, keep: 1{"}"}
-            """;
+        var spec = BenchJobs.Spec(model, steps, work, $"workers: {workers}", $"threads: {threads}", $"allreduce: {{transport: {transport}}}");
         return (await BenchJobs.RunToEndAsync(client, $"scaling-{workers}", spec)).SamplesPerSecond;
     }
 }

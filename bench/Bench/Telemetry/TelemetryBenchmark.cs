@@ -53,17 +53,7 @@ public sealed class TelemetryBenchmark(int steps, int runs, TextWriter log)
 
     private async Task<double> StepMsAsync(IClusterClient client, string model, string checkpointDir, bool telemetry)
     {
-        var yaml = $"""
-            model: {model}
-            data: {"{"}dataset: fashion-mnist{"}"}
-            optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
-            batch_size: 128
-            steps: {steps}
-            seed: 1
-            checkpoint: {"{"}dir: '{checkpointDir}', interval: {steps}, keep: 1{"}"}
-            telemetry: {"{"}enabled: {(telemetry ? "true" : "false")}{"}"}
-            health: {"{"}enabled: false{"}"}
-            """;
+        var yaml = BenchJobs.Spec(model, steps, checkpointDir, $"telemetry: {{enabled: {(telemetry ? "true" : "false")}}}", "health: {enabled: false}");
         var summary = await BenchJobs.RunToEndAsync(client, $"telemetry-{(telemetry ? "on" : "off")}", yaml);
         return summary.TrainSeconds * 1000 / summary.Steps;
     }

@@ -14,14 +14,8 @@ public sealed class SiloLossTests
     public async Task A_rank_lost_with_its_silo_is_rebuilt_from_the_last_checkpoint_and_the_job_completes()
     {
         await using var redis = await RedisServer.StartAsync();
-        var checkpoints = Directory.CreateDirectory(Path.Combine(work, "shared")).FullName;
-        var silos = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 3, redis.Connection, "--storage", "redis", "--checkpoint-dir", checkpoints);
-        string[] job =
-        [
-            "train", Repo.Example("fashion-mlp.yaml"), "--cluster", silos[0].Gateway, "--workers", "3", "--epochs", "1",
-            "--set", "data.limit=28800", "--set", "batch_size=96", "--set", "threads=1", "--set", "allreduce.transport=tcp",
-            "--set", $"checkpoint.interval={CheckpointInterval}", "--set", "schedule.warmup_steps=0",
-        ];
+        var silos = await StartClusterAsync(redis);
+        string[] job = ["train", .. Job, "--cluster", silos[0].Gateway];
         try
         {
             var reference = await TrainAsync([.. job, "--job-id", "uninterrupted"], "uninterrupted");
@@ -56,14 +50,8 @@ public sealed class SiloLossTests
     public async Task Losing_the_silo_of_the_coordinator_is_survived_too()
     {
         await using var redis = await RedisServer.StartAsync();
-        var checkpoints = Directory.CreateDirectory(Path.Combine(work, "shared")).FullName;
-        var silos = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 3, redis.Connection, "--storage", "redis", "--checkpoint-dir", checkpoints);
-        string[] job =
-        [
-            Repo.Example("fashion-mlp.yaml"), "--workers", "3", "--epochs", "1",
-            "--set", "data.limit=28800", "--set", "batch_size=96", "--set", "threads=1", "--set", "allreduce.transport=tcp",
-            "--set", $"checkpoint.interval={CheckpointInterval}", "--set", "schedule.warmup_steps=0",
-        ];
+        var silos = await StartClusterAsync(redis);
+        var job = Job;
         try
         {
             var reference = await TrainAsync(["train", .. job, "--cluster", silos[1].Gateway, "--job-id", "reference"], "reference");
@@ -91,6 +79,21 @@ public sealed class SiloLossTests
         {
             await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
         }
+    }
+
+    /// <summary>A 3-rank fashion-MLP job of 300 steps over TCP links, checkpointed every 20 steps.</summary>
+    private static string[] Job =>
+    [
+        Repo.Example("fashion-mlp.yaml"), "--workers", "3", "--epochs", "1",
+        "--set", "data.limit=28800", "--set", "batch_size=96", "--set", "threads=1", "--set", "allreduce.transport=tcp",
+        "--set", $"checkpoint.interval={CheckpointInterval}", "--set", "schedule.warmup_steps=0",
+    ];
+
+    /// <summary>Three silo processes with Redis membership and job storage, and a checkpoint folder they share.</summary>
+    private Task<IReadOnlyList<SiloProcess>> StartClusterAsync(RedisServer redis)
+    {
+        var checkpoints = Directory.CreateDirectory(Path.Combine(work, "shared")).FullName;
+        return SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 3, redis.Connection, "--storage", "redis", "--checkpoint-dir", checkpoints);
     }
 
     private async Task<JsonNode> TrainAsync(string[] args, string name)
