@@ -38,8 +38,8 @@ public sealed class HealthMonitor
         var weightIndices = Enumerable.Range(0, names.Count).Where(i => names[i].EndsWith(".weight", StringComparison.Ordinal)).ToArray();
         weights = weightIndices.Length > 0 ? weightIndices : [.. Enumerable.Range(0, names.Count)];
 
-        // Every tensor belongs to the weight tensor of its module (layers.3.bias -> layers.3.weight).
-        layerOf = [.. names.Select(n => Array.FindIndex(weights, w => Prefix(names[w]) == Prefix(n)))];
+        // Every tensor belongs to the weight tensor of its module (layers.3.bias -> layers.3.weight), by parameter index.
+        layerOf = [.. names.Select(n => weights.FirstOrDefault(w => Prefix(names[w]) == Prefix(n), -1))];
         lowSteps = new int[names.Count];
         spikes = new SpikeDetector(spec.Exploding.Alpha, spec.Exploding.ZThreshold, spec.Exploding.Warmup);
     }
@@ -244,7 +244,7 @@ public sealed class HealthMonitor
             var s = (float)Math.Clamp(factor, r.LayerScope == "all" ? 1 / r.MaxLayerScale : 1, r.MaxLayerScale);
             for (var i = 0; i < scales.Length; i++)
             {
-                if (layerOf[i] == Array.IndexOf(weights, w))
+                if (layerOf[i] == w)
                 {
                     scales[i] = s;
                 }
