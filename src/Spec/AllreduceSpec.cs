@@ -6,7 +6,7 @@ namespace Platform.Spec;
 /// <c>bf16</c> halve the bytes at some precision) and the chunk size in KiB, well under Orleans'
 /// message limit, so that sending one chunk overlaps reducing the previous.
 /// </summary>
-public sealed record AllreduceSpec(string Transport, string Compression, int ChunkKb, int TimeoutSeconds)
+public sealed record AllreduceSpec(string Transport, string Compression, int ChunkKb)
 {
     /// <summary>Default chunk per transport: grain messages stay far under Orleans' limit; sockets take bigger pieces.</summary>
     public static int DefaultChunkKb(string transport) => transport == "tcp" ? 4096 : 1024;
@@ -20,8 +20,7 @@ public sealed record AllreduceSpec(string Transport, string Compression, int Chu
         var spec = new AllreduceSpec(
             transport,
             n.Choice("compression", "none", Compressions),
-            ChunkKb: n.Int("chunk_kb", DefaultChunkKb(transport), min: 4, max: 64 * 1024),
-            TimeoutSeconds: n.Int("timeout_seconds", 60, min: 1));
+            ChunkKb: n.Int("chunk_kb", DefaultChunkKb(transport), min: 4, max: 64 * 1024));
         n.RejectUnknownKeys();
         return spec;
     }

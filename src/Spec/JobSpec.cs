@@ -18,7 +18,9 @@ public sealed record JobSpec(
     PlacementSpec Placement,
     HealthSpec Health,
     TelemetrySpec Telemetry,
-    IReadOnlyList<FaultSpec> Faults)
+    IReadOnlyList<FaultSpec> Faults,
+    RecoverySpec Recovery,
+    ElasticSpec? Elastic)
 {
     internal static JobSpec Read(SpecNode root)
     {
@@ -39,7 +41,9 @@ public sealed record JobSpec(
             Placement: PlacementSpec.Read(root.Section("placement")),
             Health: HealthSpec.Read(root.Section("health")),
             Telemetry: TelemetrySpec.Read(root.Section("telemetry")),
-            Faults: [.. root.Sequence("faults").Select(FaultSpec.Read)]);
+            Faults: [.. root.Sequence("faults").Select(FaultSpec.Read)],
+            Recovery: RecoverySpec.Read(root.Section("recovery")),
+            Elastic: ElasticSpec.Read(root, root.Int("workers", 1, min: 1, max: 1024)));
         root.RejectUnknownKeys();
         spec.CheckCombinations();
         return spec.Epochs is null && spec.Steps is null ? spec with { Epochs = 1 } : spec;

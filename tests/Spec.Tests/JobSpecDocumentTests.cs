@@ -29,6 +29,21 @@ public sealed class JobSpecDocumentTests
     }
 
     [Fact]
+    public void Recovery_has_defaults_and_elastic_picks_the_largest_world_that_fits_and_divides_the_batch()
+    {
+        var plain = JobSpecDocument.Parse("workers: 3\nbatch_size: 96").Validate();
+        Assert.Equal(new RecoverySpec(60, 3, 30), plain.Recovery);
+        Assert.Null(plain.Elastic);
+
+        var elastic = JobSpecDocument.Parse("workers: 4\nbatch_size: 96\nelastic: {min: 2}").Validate().Elastic!;
+        Assert.Equal(new ElasticSpec(2, 4), elastic);
+        Assert.Equal(4, elastic.Largest(fit: 10, globalBatch: 96));
+        Assert.Equal(3, elastic.Largest(fit: 3, globalBatch: 96));
+        Assert.Equal(2, elastic.Largest(fit: 3, globalBatch: 100)); // 3 does not divide 100
+        Assert.Null(elastic.Largest(fit: 1, globalBatch: 96));
+    }
+
+    [Fact]
     public void Empty_document_gets_defaults()
     {
         var spec = JobSpecDocument.Parse("").Validate();
@@ -59,7 +74,14 @@ public sealed class JobSpecDocumentTests
     [InlineData("telemetry: {enabled: maybe}", "telemetry.enabled: must be true or false")]
     [InlineData("telemetry: {saturation_tolerance: 0.7}", "telemetry.saturation_tolerance: must be")]
     [InlineData("faults: [{kind: nan}]", "faults[0].step: is required")]
-    [InlineData("faults: [{step: 3, kind: nan}, {step: 4, kind: fire}]", "faults[1].kind: unknown value 'fire' (expected one of: nan, inf, scale)")]
+    [InlineData("faults: [{step: 3, kind: nan}, {step: 4, kind: fire}]", "faults[1].kind: unknown value 'fire' (expected one of: nan, inf, scale, stall)")]
+    [InlineData("faults: [{step: 3, kind: stall, seconds: 0}]", "faults[0].seconds: must be > 0")]
+    [InlineData("recovery: {step_timeout_seconds: 0}", "recovery.step_timeout_seconds: must be between 1 and 86400 (got 0)")]
+    [InlineData("recovery: {max_restarts: 2}", "recovery.max_restarts: unknown key")]
+    [InlineData("allreduce: {timeout_seconds: 5}", "allreduce.timeout_seconds: unknown key")]
+    [InlineData("workers: 2\nelastic: {min: 3, max: 2}", "elastic.min: must be <= elastic.max (2) (got 3)")]
+    [InlineData("workers: 1\nelastic: {min: 2, max: 4}", "workers: must be within elastic.min..elastic.max (2..4) (got 1)")]
+    [InlineData("elastic: {minimum: 1}", "elastic.minimum: unknown key")]
     [InlineData("faults: [{step: 3, count: 0}]", "faults[0].count: must be >= 1")]
     [InlineData("faults: {step: 3}", "faults: must be a list")]
     [InlineData("faults: [3]", "faults[0]: must be a mapping of settings")]

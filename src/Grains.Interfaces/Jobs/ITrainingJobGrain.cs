@@ -60,4 +60,16 @@ public interface ITrainingJobGrain : IGrainWithStringKey
 
     /// <summary>From a worker: it stopped because the job was cancelled.</summary>
     Task WorkerCancelledAsync(int rank, int step);
+
+    /// <summary>
+    /// From a silo that is shutting down (SIGTERM) and hosts ranks of this job: place no rank there
+    /// again. Its ranks then agree in their next collective to stop after that step.
+    /// </summary>
+    Task SiloDrainingAsync(SiloAddress silo);
+
+    /// <summary>
+    /// From a worker of start <paramref name="generation"/>: the ranks stopped together after
+    /// <paramref name="step"/> because a silo is draining; rank 0 has written the checkpoint of that step.
+    /// </summary>
+    Task WorkerDrainedAsync(int rank, int step, int generation);
 }

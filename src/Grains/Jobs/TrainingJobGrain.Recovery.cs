@@ -6,56 +6,126 @@ using Platform.Training.Checkpoints;
 
 namespace Platform.Grains.Jobs;
 
-/// <summary>The job's recovery from a lost rank: find the silos that answer, place the ranks again, restart from a checkpoint.</summary>
+/// <summary>The job's restarts: after a lost or stalled rank, and when a silo drains. Find the silos that answer, place the ranks again, restart from a checkpoint.</summary>
 public sealed partial class TrainingJobGrain
 {
-    private const int MaxRecoveries = 3;
     private static readonly TimeSpan RecoveryStopTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan SiloPingTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MembershipWait = TimeSpan.FromSeconds(30);
+    private readonly HashSet<SiloAddress> draining = [];
 
-    /// <summary>
-    /// Rebuilds the job after a lost rank: stops what is left of this start, finds the silos that
-    /// still answer, places every rank on them again and restarts from the last good checkpoint, as
-    /// a new generation (fresh grain keys, so nothing is routed to a dead silo). World size, global
-    /// batch and data order stay as they were, so the run continues as if uninterrupted.
-    /// </summary>
-    private async Task RecoverAsync(int rank, string error)
+    public Task SiloDrainingAsync(SiloAddress silo)
     {
-        var started = TimeProvider.System.GetTimestamp();
-        var spec = JobSpecDocument.Parse(Job.SpecYaml).Validate();
-        await Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(r => StopQuietlyAsync(Worker(r), RecoveryStopTimeout)));
-        var live = await LiveSilosAsync();
-        await UntilDeclaredDeadAsync(live);
-        IReadOnlyList<SiloAddress> layout;
-        try
+        draining.Add(silo);
+        return Task.CompletedTask;
+    }
+
+    public Task WorkerDrainedAsync(int rank, int step, int generation)
+    {
+        // Rank 0 reports once its checkpoint of that step is on disk; the other ranks only stopped.
+        if (rank != 0 || generation != Job.Generation || Job.State.IsTerminal())
         {
-            layout = RankLayout.Assign(live, spec.Workers, spec.Placement.RanksPerSilo);
+            return Task.CompletedTask;
         }
-        catch (ArgumentException e)
+
+        // Moved off this call so the draining silo's shutdown does not wait on the restart.
+        this.RegisterGrainTimer(
+            _ => RestartAsync($"a silo is shutting down; all ranks stopped together after step {step} and move", "drain", step, isRecovery: false),
+            new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>After a lost or stalled rank: restarts from the last good checkpoint, at most <c>recovery.max_recoveries</c> times.</summary>
+    private async Task RecoverAsync(string cause)
+    {
+        var spec = JobSpecDocument.Parse(Job.SpecYaml).Validate();
+        if (Job.Recoveries >= spec.Recovery.MaxRecoveries)
         {
-            await FinishAsync(JobState.Failed, $"rank {rank}: {error}; could not place the ranks again: {e.Message}", FailureKind.Internal, null);
+            await Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(r => StopQuietlyAsync(Worker(r), RecoveryStopTimeout)));
+            await FinishAsync(JobState.Failed, $"{cause}; not recovered: the job already recovered {Job.Recoveries} time(s) (recovery.max_recoveries)", FailureKind.Internal, null);
             return;
         }
 
-        var latest = new CheckpointDirectory(Job.CheckpointDir).Latest(CheckpointFile.Verify);
+        // The last step the coordinator heard of; a coordinator that was itself lost may have heard of fewer.
+        await RestartAsync(cause, "recovery", Job.LastReport?.Step ?? 0, isRecovery: true);
+    }
+
+    /// <summary>
+    /// Stops what is left of this start, finds the silos that answer (not draining), chooses the world
+    /// size, and restarts every rank from the last good checkpoint as a new generation (fresh grain
+    /// keys, so nothing is routed to a dead silo). Global batch and data order stay as they were, so
+    /// the run continues as if uninterrupted.
+    /// </summary>
+    private async Task RestartAsync(string cause, string kind, int lostAtStep, bool isRecovery)
+    {
+        if (Job.State.IsTerminal())
+        {
+            return;
+        }
+
+        var started = TimeProvider.System.GetTimestamp();
+        var spec = JobSpecDocument.Parse(Job.SpecYaml).Validate();
+        await Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(r => StopQuietlyAsync(Worker(r), RecoveryStopTimeout)));
+        var (live, world) = await PlaceAsync(spec);
+        if (world is not { } size)
+        {
+            var need = spec.Elastic is { } e ? $"at least {e.Min} rank(s) (elastic.min)" : $"{spec.Workers} rank(s)";
+            await FinishAsync(JobState.Failed, $"{cause}; not recovered: {live.Count} silo(s) left, not enough for {need} at placement.ranks_per_silo {spec.Placement.RanksPerSilo}, and none joined within {spec.Recovery.ReplacementWaitSeconds} s (recovery.replacement_wait_seconds)", FailureKind.Internal, null);
+            return;
+        }
+
+        var layout = RankLayout.Assign(live, size, spec.Placement.RanksPerSilo);
+        var skipped = new List<CheckpointEntry>();
+        var latest = new CheckpointDirectory(Job.CheckpointDir).Latest(CheckpointFile.Verify, skipped);
         var fromStep = latest?.Entry.Step ?? 0;
+        var resized = size != Job.Workers ? $"; world size {Job.Workers} -> {size}, global batch {spec.BatchSize} kept" : "";
+        var corrupt = skipped.Count > 0 ? $"; skipped corrupt checkpoint(s) of step {string.Join(", ", skipped.Select(s => s.Step))} (checksum mismatch)" : "";
         Job.Generation++;
-        Job.Recoveries++;
+        Job.Recoveries += isRecovery ? 1 : 0;
+        Job.Workers = size;
         Job.RecoveryStartedAt = started;
         Job.RecoveryFromStep = fromStep;
         Job.Silos = [.. layout.Select(s => s.ToParsableString())];
-        // The last step the coordinator heard of; a coordinator that was itself lost may have heard of fewer.
-        var lost = Math.Max(Job.LastReport?.Step ?? 0, fromStep);
+        var lost = Math.Max(lostAtStep, fromStep);
+        var count = isRecovery ? $"; recovery {Job.Recoveries} of {spec.Recovery.MaxRecoveries}" : "";
         Job.Audit.Add(new AuditRecord(
             lost,
-            "recovery",
-            $"rank {rank} lost ({error}); {spec.Workers} ranks restarted on {live.Count} silo(s) from the checkpoint of step {fromStep}; recovery {Job.Recoveries} of {MaxRecoveries}",
+            kind,
+            $"{cause}; {size} ranks restarted on {live.Count} silo(s) from the checkpoint of step {fromStep}{resized}{corrupt}{count}",
             Value: lost - fromStep,
             IsRemedy: true));
         await record.WriteStateAsync();
-        logger.LogWarning("Job {Job}: recovering from the loss of rank {Rank} ({Error}) on {Silos}", JobId, rank, error, string.Join(", ", Job.Silos));
-        await StartRanksAsync(spec.Workers, layout, latest?.File);
+        logger.LogWarning("Job {Job}: {Kind}: {Cause}; restarting {Workers} ranks on {Silos}", JobId, kind, cause, size, string.Join(", ", Job.Silos));
+        await StartRanksAsync(size, layout, latest?.File);
+    }
+
+    /// <summary>
+    /// The silos to run on and the world size: the configured one (or, with <c>elastic</c>, the largest
+    /// that fits and divides the global batch). Without elastic, waits up to
+    /// <c>recovery.replacement_wait_seconds</c> for enough silos; null when they never come.
+    /// </summary>
+    private async Task<(List<SiloAddress> Live, int? World)> PlaceAsync(JobSpec spec)
+    {
+        var waiting = TimeProvider.System.GetTimestamp();
+        var first = true;
+        while (true)
+        {
+            var live = await LiveSilosAsync();
+            if (first)
+            {
+                await UntilDeclaredDeadAsync(live);
+                first = false;
+            }
+
+            var fit = live.Count == 0 ? 0 : spec.Placement.RanksPerSilo == 0 ? int.MaxValue : live.Count * spec.Placement.RanksPerSilo;
+            var world = spec.Elastic is { } elastic ? elastic.Largest(fit, spec.BatchSize) : spec.Workers <= fit ? spec.Workers : null;
+            if (world is not null || TimeProvider.System.GetElapsedTime(waiting) >= TimeSpan.FromSeconds(spec.Recovery.ReplacementWaitSeconds))
+            {
+                return (live, world);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 
     /// <summary>
@@ -69,7 +139,7 @@ public sealed partial class TrainingJobGrain
         while (TimeProvider.System.GetElapsedTime(deadline) < MembershipWait)
         {
             var active = (await management.GetHosts(onlyActive: true)).Keys;
-            if (active.All(live.Contains))
+            if (active.All(s => live.Contains(s) || draining.Contains(s)))
             {
                 return;
             }
@@ -78,11 +148,11 @@ public sealed partial class TrainingJobGrain
         }
     }
 
-    /// <summary>Active silos that answer a management call within a couple of seconds.</summary>
+    /// <summary>Active silos, not draining, that answer a management call within a couple of seconds.</summary>
     private async Task<List<SiloAddress>> LiveSilosAsync()
     {
         var management = GrainFactory.GetGrain<IManagementGrain>(0);
-        var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToList();
+        var hosts = (await management.GetHosts(onlyActive: true)).Keys.Where(s => !draining.Contains(s)).ToList();
         var answers = await Task.WhenAll(hosts.Select(async silo =>
         {
             try

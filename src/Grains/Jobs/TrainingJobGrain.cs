@@ -102,6 +102,7 @@ public sealed partial class TrainingJobGrain(
     /// <summary>Starts every rank of the current generation on <paramref name="layout"/>; fails the job if they do not all start.</summary>
     private async Task StartRanksAsync(int workers, IReadOnlyList<SiloAddress> layout, string? resumeFrom)
     {
+        Watch(workers);
         var starts = new List<Task>();
         for (var rank = 0; rank < workers; rank++)
         {
@@ -193,6 +194,7 @@ public sealed partial class TrainingJobGrain(
 
     public Task ReportAsync(WorkerReport report)
     {
+        Heard(report.Rank, report.Generation);
         if (report.Rank != 0 || (report.Generation != 0 && report.Generation != Job.Generation))
         {
             return Task.CompletedTask;
@@ -235,6 +237,7 @@ public sealed partial class TrainingJobGrain(
 
     public async Task WorkerCompletedAsync(WorkerOutcome outcome)
     {
+        lastHeard.Remove(outcome.Rank);
         outcomes[outcome.Rank] = outcome;
         if (outcomes.Count == Job.Workers && !Job.State.IsTerminal())
         {
@@ -254,9 +257,9 @@ public sealed partial class TrainingJobGrain(
         logger.LogWarning("Job {Job} rank {Rank} failed: {Error}", JobId, rank, error);
 
         // A rank lost to the machinery (a peer's silo died, a link broke) is recoverable; a bad spec or a diverged run is not.
-        if (kind == FailureKind.Internal && Job.Workers > 1 && Job.Recoveries < MaxRecoveries)
+        if (kind == FailureKind.Internal && Job.Workers > 1)
         {
-            await RecoverAsync(rank, error);
+            await RecoverAsync($"rank {rank} lost ({error})");
             return;
         }
 

@@ -9,7 +9,7 @@ namespace Platform.Grains.Workers;
 
 /// <summary>One rank: hosts the step loop on a thread of its own and forwards control to it.</summary>
 [RankPlacement]
-public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock, TensorTransportService tcp, TrainingInstruments instruments)
+public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock, TensorTransportService tcp, TrainingInstruments instruments, LocalWorkers local)
     : Grain, IWorkerGrain
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
@@ -29,6 +29,7 @@ public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock,
         }
 
         loop = new WorkerLoop(assignment, GrainFactory, Mailbox(assignment.Generation), tcp, instruments, logger, clock);
+        local.Add(loop);
         loop.Start();
     }
 

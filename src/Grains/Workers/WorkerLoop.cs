@@ -30,6 +30,8 @@ internal sealed class WorkerLoop(
     private readonly CancellationTokenSource cancel = new();
     private readonly ManualResetEventSlim running = new(initialState: true);
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource reported = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool drainRequested;
     private readonly TelemetryHistory unreported = new();
     private readonly List<AuditRecord> unreportedHealth = [];
     private RingAllReduce? reducer;
@@ -55,12 +57,23 @@ internal sealed class WorkerLoop(
         Volatile.Read(ref reducer)?.Dispose();
     }
 
+    /// <summary>
+    /// The silo is shutting down: ask, in the next step's collective, that every rank stop after that
+    /// step; rank 0 then checkpoints it, and the job moves the ranks with no step lost.
+    /// </summary>
+    public void Drain() => drainRequested = true;
+
     public void Pause() => running.Reset();
 
     public void Resume() => running.Set();
 
     /// <summary>Completes when the loop has stopped stepping and writing checkpoints.</summary>
     public Task Stopped => stopped.Task;
+
+    /// <summary>Completes when the job has been told how this rank ended (or telling it was given up).</summary>
+    public Task Reported => reported.Task;
+
+    public string JobId => assignment.JobId;
 
     private void Run()
     {
@@ -98,6 +111,7 @@ internal sealed class WorkerLoop(
         instruments.End(assignment.JobId);
         stopped.TrySetResult();
         Deliver(report);
+        reported.TrySetResult();
     }
 
     /// <summary>
@@ -139,18 +153,32 @@ internal sealed class WorkerLoop(
 
         using var ring = Reducer(spec);
         Volatile.Write(ref reducer, ring);
-        if (!Train(session, spec, ring))
+        var end = Train(session, spec, ring);
+        var step = session.Step;
+        if (end == LoopEnd.Cancelled)
         {
-            var step = session.Step;
             return () => job.WorkerCancelledAsync(assignment.Rank, step);
+        }
+
+        if (end == LoopEnd.Drained)
+        {
+            logger.LogWarning("Job {Job} rank {Rank}: stopped after step {Step} for a draining silo", assignment.JobId, assignment.Rank, step);
+            return () => job.WorkerDrainedAsync(assignment.Rank, step, assignment.Generation);
         }
 
         var outcome = Outcome(session, spec.BatchSize);
         return () => job.WorkerCompletedAsync(outcome);
     }
 
-    /// <summary>Runs steps until done (true) or cancelled (false).</summary>
-    private bool Train(TrainingSession session, JobSpec spec, RingAllReduce? reducer)
+    private enum LoopEnd
+    {
+        Finished,
+        Cancelled,
+        Drained,
+    }
+
+    /// <summary>Runs steps until done, cancelled, or every rank agreed to stop for a draining silo.</summary>
+    private LoopEnd Train(TrainingSession session, JobSpec spec, RingAllReduce? reducer)
     {
         var checkpoints = new CheckpointDirectory(assignment.CheckpointDir);
         var started = clock.GetTimestamp();
@@ -164,19 +192,20 @@ internal sealed class WorkerLoop(
 
             if (cancel.IsCancellationRequested)
             {
-                return false;
+                return LoopEnd.Cancelled;
             }
 
+            Stall(spec, session.Step);
             var stepStart = clock.GetTimestamp();
             StepResult result;
             try
             {
-                result = session.RunStep(reducer);
+                result = session.RunStep(reducer, drainRequested);
             }
             catch (Exception) when (cancel.IsCancellationRequested)
             {
                 // Cancelling closes the ring's links, so a step in flight may fail in many ways; all mean "stopped".
-                return false;
+                return LoopEnd.Cancelled;
             }
 
             trainTicks += clock.GetTimestamp() - stepStart;
@@ -192,6 +221,11 @@ internal sealed class WorkerLoop(
                 var good = checkpoints.Latest(CheckpointFile.Verify);
                 logger.LogWarning("Job {Job} rank {Rank}: rolling back from step {Step} to {Checkpoint}", assignment.JobId, assignment.Rank, session.Step, good?.File ?? "(none: skipping the batch)");
                 session.RollBack(good?.File);
+                if (result.StopAgreed)
+                {
+                    break;
+                }
+
                 continue;
             }
 
@@ -222,6 +256,11 @@ internal sealed class WorkerLoop(
                 Report(new WorkerReport(assignment.Rank, result.Step, session.EpochsDone, result.Loss, rate, session.TotalSteps) { Generation = assignment.Generation });
                 (lastReport, lastStep) = (clock.GetTimestamp(), result.Step);
             }
+
+            if (result.StopAgreed)
+            {
+                break;
+            }
         }
 
         if (assignment.Rank == 0 && session.Step % spec.Checkpoint.Interval != 0)
@@ -229,7 +268,17 @@ internal sealed class WorkerLoop(
             Checkpoint(session, checkpoints, spec.Checkpoint.Keep);
         }
 
-        return true;
+        return session.Finished ? LoopEnd.Finished : LoopEnd.Drained;
+    }
+
+    /// <summary>A <c>stall</c> fault: hang before this step, as a stuck device would (a run resumed from a checkpoint does not hang again).</summary>
+    private void Stall(JobSpec spec, int step)
+    {
+        if (assignment.ResumeFrom is null && spec.Faults.FirstOrDefault(f => f.IsStall && f.Hits(step, assignment.Rank)) is { } stall)
+        {
+            logger.LogWarning("Job {Job} rank {Rank}: stalling {Seconds} s before step {Step} (fault injected)", assignment.JobId, assignment.Rank, stall.Seconds, step);
+            cancel.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(stall.Seconds));
+        }
     }
 
     /// <summary>Rank 0 counts every finding and remedy in the metrics, logs and keeps the audit records for the job.</summary>
@@ -285,7 +334,7 @@ internal sealed class WorkerLoop(
             spec.Allreduce.Transport,
             new WireCodec(spec.Allreduce.Compression),
             spec.Allreduce.ChunkKb,
-            TimeSpan.FromSeconds(spec.Allreduce.TimeoutSeconds),
+            TimeSpan.FromSeconds(spec.Recovery.StepTimeoutSeconds),
             grains.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(assignment.JobId, assignment.Generation, position.Next)),
             mailbox,
             tcp,

@@ -9,6 +9,7 @@ using Platform.Grains.Jobs;
 using StackExchange.Redis;
 using Platform.Grains.Placement;
 using Platform.Grains.Telemetry;
+using Platform.Grains.Workers;
 using Platform.Silo.Telemetry;
 
 namespace Platform.Silo.Hosting;
@@ -43,6 +44,8 @@ public static class SiloHosting
                 jobs => _ = options.Storage == "redis" ? jobs.AddRedisGrainStorage(StorageNames.Jobs, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis!)) : jobs.AddMemoryGrainStorage(StorageNames.Jobs),
                 new JobStorageSettings { CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null });
         });
+        // A stopping silo drains its ranks (a checkpoint, then the job moves them) before it goes.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
         return builder.AddPlatformTelemetry(options);
     }
 
@@ -68,6 +71,8 @@ public static class SiloHosting
         silo.Services.TryAddSingleton<TensorTransportService>();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<TrainingInstruments>();
+        silo.Services.TryAddSingleton<LocalWorkers>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDrain>();
         return silo;
     }
 

@@ -44,8 +44,8 @@ public sealed class CheckpointDirectory(string path)
         }
     }
 
-    /// <summary>The newest checkpoint whose file verifies, skipping corrupt ones; null when none.</summary>
-    public (CheckpointEntry Entry, string File)? Latest(Func<string, bool> verifies)
+    /// <summary>The newest checkpoint whose file verifies, skipping corrupt ones (added to <paramref name="skipped"/>); null when none.</summary>
+    public (CheckpointEntry Entry, string File)? Latest(Func<string, bool> verifies, ICollection<CheckpointEntry>? skipped = null)
     {
         foreach (var entry in Entries().OrderByDescending(e => e.Step))
         {
@@ -54,6 +54,8 @@ public sealed class CheckpointDirectory(string path)
             {
                 return (entry, file);
             }
+
+            skipped?.Add(entry);
         }
 
         return null;

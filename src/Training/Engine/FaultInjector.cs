@@ -25,7 +25,7 @@ internal sealed class FaultInjector
 
     public void Apply(int step, int rank)
     {
-        foreach (var fault in faults.Where(f => f.Hits(step, rank)))
+        foreach (var fault in faults.Where(f => !f.IsStall && f.Hits(step, rank)))
         {
             foreach (var (_, param) in parameters.Where(p => fault.Layer is null || p.Name == fault.Layer))
             {

@@ -53,7 +53,7 @@ public sealed class TrainingSession : IDisposable
 
         Layout = new TelemetryLayout([.. parameters.Select(p => p.Name)], activations?.Names ?? []);
         health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout) : null;
-        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + 1);
+        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + 2);
         sampler = new ShardSampler(data.Train.Count, spec.BatchSize, rank, worldSize, spec.Seed);
         TotalSteps = spec.Steps ?? (spec.Epochs!.Value * sampler.BatchesPerEpoch);
         schedule = new LearningRateSchedule(spec.Schedule, spec.Optimizer.Lr, TotalSteps);
@@ -85,9 +85,10 @@ public sealed class TrainingSession : IDisposable
     /// <summary>
     /// One step: forward and backward on this rank's slice of the global batch, gradients averaged
     /// across ranks by <paramref name="reducer"/> (none for a single rank), the step's telemetry taken
-    /// from the averaged gradients, then the optimizer update.
+    /// from the averaged gradients, then the optimizer update. <paramref name="requestStop"/> rides in
+    /// the same collective, so all ranks learn in the same step that one of them must stop.
     /// </summary>
-    public StepResult RunStep(IGradientReducer? reducer = null)
+    public StepResult RunStep(IGradientReducer? reducer = null, bool requestStop = false)
     {
         var started = Stopwatch.GetTimestamp();
         var (epoch, batch) = (Step / BatchesPerEpoch, Step % BatchesPerEpoch);
@@ -101,8 +102,9 @@ public sealed class TrainingSession : IDisposable
         loss.backward();
         faults.Apply(Step, Rank);
 
-        // The extras ride along with the gradients: activation figures, then the loss.
-        var extras = activations?.Read() is { } a ? [.. a, 0f] : new float[1];
+        // The extras ride along with the gradients: activation figures, the stop request, then the loss.
+        var extras = activations?.Read() is { } a ? [.. a, 0f, 0f] : new float[2];
+        extras[^2] = requestStop ? 1f : 0f;
         extras[^1] = loss.item<float>();
         var (allreduceSeconds, bytes) = (0.0, 0L);
         if (reducer is not null && WorldSize > 1)
@@ -116,6 +118,7 @@ public sealed class TrainingSession : IDisposable
 
         var before = statistics?.BeforeUpdate();
         var value = extras[^1];
+        var stopAgreed = extras[^2] > 0f;
         var samples = (int)x.shape[0];
         var activationCount = Layout.Activations.Count;
         var telemetry = new StepTelemetry(
@@ -140,7 +143,7 @@ public sealed class TrainingSession : IDisposable
         var decision = health?.Decide(Step, telemetry) ?? StepDecision.None;
         if (decision.Rollback)
         {
-            return new StepResult(Step, epoch, value, lr, samples, telemetry with { StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds }, decision);
+            return new StepResult(Step, epoch, value, lr, samples, telemetry with { StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds }, decision) { StopAgreed = stopAgreed };
         }
 
         var applied = 0.0;
@@ -173,7 +176,7 @@ public sealed class TrainingSession : IDisposable
             StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
         };
         health?.Applied(telemetry);
-        return new StepResult(Step, epoch, value, lr, samples, telemetry, decision);
+        return new StepResult(Step, epoch, value, lr, samples, telemetry, decision) { StopAgreed = stopAgreed };
     }
 
     /// <summary>
