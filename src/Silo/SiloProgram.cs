@@ -10,7 +10,10 @@ public static class SiloProgram
 {
     public const string Usage =
         "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost|redis] [--redis CONNECTION]\n" +
-        "                     [--storage memory|redis] [--checkpoint-dir DIR] [--advertise IP] [--metrics-port M (default 9464, 0 = off)]";
+        "                     [--storage memory|redis] [--checkpoint-dir DIR] [--advertise IP] [--metrics-port M (default 9464, 0 = off)]\n" +
+        "                     [--cluster-id ID] [--service-id ID] [--device cpu]\n" +
+        "every option may instead come from the environment as PLATFORM_<OPTION> (PLATFORM_SILO_PORT=11111); in a pod,\n" +
+        "POD_IP, POD_NAME, ORLEANS_CLUSTER_ID and ORLEANS_SERVICE_ID are read too";
 
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
 
@@ -19,7 +22,7 @@ public static class SiloProgram
         SiloOptions options;
         try
         {
-            var reader = new ArgReader(args, new HashSet<string>());
+            var reader = new ArgReader(args, new HashSet<string>(), ArgReader.ProcessEnvironment());
             options = SiloOptions.Parse(reader);
             reader.Done(maxPositionals: 0);
         }
@@ -53,7 +56,7 @@ public static class SiloProgram
         }
 
         var metrics = options.MetricsPort > 0 ? $", metrics on http://127.0.0.1:{options.MetricsPort}/metrics" : "";
-        await Console.Out.WriteLineAsync($"silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {options.Clustering}, storage {options.Storage}{metrics}");
+        await Console.Out.WriteLineAsync($"silo ready{(options.SiloName is { } name ? $" ({name})" : "")}: cluster {options.ClusterId}, silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {options.Clustering}, storage {options.Storage}{metrics}");
         await host.WaitForShutdownAsync();
         return 0;
     }

@@ -9,9 +9,14 @@ internal sealed class PlatformProcess : IDisposable
     private readonly Task<string> stdout;
     private readonly Task<string> stderr;
 
-    private PlatformProcess(string workDir, string[] args)
+    private PlatformProcess(string workDir, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Repo.PlatformDll);
         foreach (var arg in args)
         {
@@ -30,6 +35,13 @@ internal sealed class PlatformProcess : IDisposable
     public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string workDir, params string[] args)
     {
         using var p = Start(workDir, args);
+        return await p.WaitAsync(TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>Runs with extra environment variables, as a container would set them.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string workDir, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var p = new PlatformProcess(workDir, args, environment);
         return await p.WaitAsync(TimeSpan.FromMinutes(3));
     }
 

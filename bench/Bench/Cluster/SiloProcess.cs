@@ -12,15 +12,37 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly List<string> output = [];
     private bool disposed;
 
-    private SiloProcess(string platformDll, string workDir, IEnumerable<string> args)
+    private SiloProcess(string platformDll, string workDir, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         SiloPort = Endpoints.FreePort();
         GatewayPort = Endpoints.FreePort();
         MetricsPort = Endpoints.FreePort();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { platformDll, "silo", "--silo-port", Text(SiloPort), "--gateway-port", Text(GatewayPort), "--metrics-port", Text(MetricsPort) }.Concat(args))
+        (string Option, int Port)[] ports = [("silo-port", SiloPort), ("gateway-port", GatewayPort), ("metrics-port", MetricsPort)];
+        start.ArgumentList.Add(platformDll);
+        start.ArgumentList.Add("silo");
+        foreach (var (option, port) in ports)
+        {
+            // A pod is configured through its environment only; a plain silo through its command line.
+            if (environment is null)
+            {
+                start.ArgumentList.Add($"--{option}");
+                start.ArgumentList.Add(Text(port));
+            }
+            else
+            {
+                start.Environment[$"PLATFORM_{option.ToUpperInvariant().Replace('-', '_')}"] = Text(port);
+            }
+        }
+
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -57,6 +79,14 @@ public sealed class SiloProcess : IAsyncDisposable
     public static async Task<SiloProcess> StartAsync(string platformDll, string workDir, params string[] args)
     {
         var silo = new SiloProcess(platformDll, workDir, args);
+        await silo.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
+    /// <summary>Starts a silo configured only by environment variables, as a pod is (its ports included).</summary>
+    public static async Task<SiloProcess> StartWithEnvironmentAsync(string platformDll, string workDir, IReadOnlyDictionary<string, string> environment)
+    {
+        var silo = new SiloProcess(platformDll, workDir, [], environment);
         await silo.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return silo;
     }

@@ -11,9 +11,17 @@ public sealed class ArgReader
     private readonly List<string> positionals = [];
     private readonly List<(string Name, string? Value)> options = [];
     private readonly HashSet<string> claimed = [];
+    private readonly IReadOnlyDictionary<string, string>? environment;
 
-    public ArgReader(IEnumerable<string> args, IReadOnlySet<string> flags)
+    /// <param name="args">The command line after the command's name.</param>
+    /// <param name="flags">Options that take no value.</param>
+    /// <param name="environment">
+    /// When given, an option missing from the command line is read from the variable
+    /// <c>PLATFORM_NAME</c> (<c>--silo-port</c>: <c>PLATFORM_SILO_PORT</c>), as a container sets it.
+    /// </param>
+    public ArgReader(IEnumerable<string> args, IReadOnlySet<string> flags, IReadOnlyDictionary<string, string>? environment = null)
     {
+        this.environment = environment;
         using var e = args.GetEnumerator();
         while (e.MoveNext())
         {
@@ -48,7 +56,22 @@ public sealed class ArgReader
 
     public bool Flag(string name) => All(name).Any();
 
-    public string? Value(string name) => All(name).LastOrDefault();
+    public string? Value(string name) => All(name).LastOrDefault() ?? environment?.GetValueOrDefault(VariableFor(name));
+
+    /// <summary>Where an option's value came from, for messages: <c>--name</c>, or the environment variable.</summary>
+    public string Source(string name) =>
+        !All(name).Any() && environment?.ContainsKey(VariableFor(name)) == true ? VariableFor(name) : $"--{name}";
+
+    /// <summary>A variable of the environment given at construction (null without one).</summary>
+    public string? Variable(string name) => environment?.GetValueOrDefault(name);
+
+    public static string VariableFor(string option) => "PLATFORM_" + option.ToUpperInvariant().Replace('-', '_');
+
+    /// <summary>The process environment as a dictionary, for <see cref="ArgReader(IEnumerable{string}, IReadOnlySet{string}, IReadOnlyDictionary{string, string}?)"/>.</summary>
+    public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => e.Value is string v && v.Length > 0)
+            .ToDictionary(e => (string)e.Key, e => (string)e.Value!, StringComparer.Ordinal);
 
     public IEnumerable<string> All(string name)
     {
@@ -67,7 +90,7 @@ public sealed class ArgReader
         var range = max == int.MaxValue ? $">= {min}" : $"between {min} and {max}";
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
             ? v
-            : throw new UsageException($"--{name} must be an integer {range} (got '{text}')");
+            : throw new UsageException($"{Source(name)} must be an integer {range} (got '{text}')");
     }
 
     /// <summary>Fails on the first option no one asked for, and on extra positional arguments.</summary>

@@ -21,6 +21,17 @@ public static class SiloHosting
     {
         builder.UseOrleans(silo =>
         {
+            if (options.InKubernetes)
+            {
+                // Pod identity, and silos whose pods are gone are declared dead at once (the pods RBAC of deploy/k8s).
+                silo.UseKubernetesHosting();
+            }
+
+            if (options.SiloName is { } name)
+            {
+                silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = name);
+            }
+
             if (options.Clustering == "redis")
             {
                 silo.UseRedisClustering(options.Redis!)
@@ -46,6 +57,12 @@ public static class SiloHosting
         });
         // A stopping silo drains its ranks (a checkpoint, then the job moves them) before it goes.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
+        if (options.MetricsPort > 0)
+        {
+            builder.Services.AddSingleton(options);
+            builder.Services.AddHostedService<HealthEndpoint>();
+        }
+
         return builder.AddPlatformTelemetry(options);
     }
 

@@ -45,51 +45,84 @@ public sealed class SiloOptions
     /// <summary>Service identity, stable across deployments. Default "platform".</summary>
     public string ServiceId { get; set; } = "platform";
 
+    /// <summary>Where tensors live: <c>cpu</c> (default). <c>cuda:N</c> is recognised and refused: this version trains on CPU only.</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>The silo's name in membership: the pod's name in Kubernetes (<c>POD_NAME</c>), else Orleans' default.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>
+    /// True inside a pod of deploy/k8s: <c>KUBERNETES_SERVICE_HOST</c> (set by Kubernetes) and the
+    /// downward API's <c>POD_NAME</c> and <c>POD_NAMESPACE</c>; Orleans' Kubernetes hosting then watches the pods.
+    /// </summary>
+    public bool InKubernetes { get; set; }
+
+    /// <summary>
+    /// Reads the command line, falling back to <c>PLATFORM_*</c> variables for each option when the
+    /// reader was given an environment, and to what a pod's downward API gives: <c>POD_IP</c>
+    /// (advertised address), <c>POD_NAME</c>, <c>ORLEANS_CLUSTER_ID</c>, <c>ORLEANS_SERVICE_ID</c>.
+    /// </summary>
     public static SiloOptions Parse(ArgReader args)
     {
+        var advertise = args.Value("advertise") ?? args.Variable("POD_IP");
         var options = new SiloOptions
         {
-            SiloPort = args.Int("silo-port", min: 1) ?? 11111,
-            GatewayPort = args.Int("gateway-port", min: 0) ?? 30000,
+            SiloPort = args.Int("silo-port", min: 1, max: 65535) ?? 11111,
+            GatewayPort = args.Int("gateway-port", min: 0, max: 65535) ?? 30000,
             MetricsPort = args.Int("metrics-port", min: 0, max: 65535) ?? DefaultMetricsPort,
-            Primary = args.Value("primary") is { } p ? Endpoints.Parse(p, "--primary") : null,
-            AdvertisedAddress = args.Value("advertise") is { } a
-                ? (IPAddress.TryParse(a, out var ip) ? ip : throw new UsageException($"--advertise: not an IP address: '{a}'"))
+            Primary = args.Value("primary") is { } p ? Endpoints.Parse(p, args.Source("primary")) : null,
+            AdvertisedAddress = advertise is { } a
+                ? (IPAddress.TryParse(a, out var ip) ? ip : throw new UsageException($"{(args.Value("advertise") is null ? "POD_IP" : args.Source("advertise"))}: not an IP address: '{a}'"))
                 : null,
+            Clustering = args.Value("clustering") ?? "localhost",
+            Storage = args.Value("storage") ?? "memory",
+            CheckpointDir = args.Value("checkpoint-dir"),
+            Redis = args.Value("redis"),
+            Device = args.Value("device") ?? "cpu",
+            ClusterId = args.Value("cluster-id") ?? args.Variable("ORLEANS_CLUSTER_ID") ?? "platform",
+            ServiceId = args.Value("service-id") ?? args.Variable("ORLEANS_SERVICE_ID") ?? "platform",
+            SiloName = args.Variable("POD_NAME"),
+            InKubernetes = args.Variable("KUBERNETES_SERVICE_HOST") is not null && args.Variable("POD_NAME") is not null && args.Variable("POD_NAMESPACE") is not null,
         };
-        options.Clustering = args.Value("clustering") ?? "localhost";
-        options.Storage = args.Value("storage") ?? "memory";
-        options.CheckpointDir = args.Value("checkpoint-dir");
-        options.Redis = args.Value("redis");
-        if (options.Storage is not ("memory" or "redis"))
-        {
-            throw new UsageException($"--storage: unknown value '{options.Storage}' (expected: memory, redis)");
-        }
-
-        if (options.Storage == "redis" && string.IsNullOrWhiteSpace(options.Redis))
-        {
-            throw new UsageException("--storage redis needs --redis CONNECTION (e.g. 127.0.0.1:6379)");
-        }
-
-        if (options.CheckpointDir is { } dir && !Directory.Exists(dir))
-        {
-            throw new UsageException($"--checkpoint-dir: folder {dir} does not exist");
-        }
-        if (options.Clustering is not ("localhost" or "redis"))
-        {
-            throw new UsageException($"--clustering: unknown value '{options.Clustering}' (expected: localhost, redis)");
-        }
-
-        if (options.Clustering == "redis" && string.IsNullOrWhiteSpace(options.Redis))
-        {
-            throw new UsageException("--clustering redis needs --redis CONNECTION (e.g. 127.0.0.1:6379)");
-        }
-
-        if (options.Clustering == "localhost" && options.Storage == "memory" && options.Redis is not null)
-        {
-            throw new UsageException("--redis applies only with --clustering redis or --storage redis");
-        }
-
+        options.Validate(args);
         return options;
+    }
+
+    private void Validate(ArgReader args)
+    {
+        if (Storage is not ("memory" or "redis"))
+        {
+            throw new UsageException($"{args.Source("storage")}: unknown value '{Storage}' (expected: memory, redis)");
+        }
+
+        if (Clustering is not ("localhost" or "redis"))
+        {
+            throw new UsageException($"{args.Source("clustering")}: unknown value '{Clustering}' (expected: localhost, redis)");
+        }
+
+        foreach (var (option, value) in new[] { ("storage", Storage), ("clustering", Clustering) })
+        {
+            if (value == "redis" && string.IsNullOrWhiteSpace(Redis))
+            {
+                throw new UsageException($"{args.Source(option)} redis needs {args.Source("redis")} CONNECTION (e.g. 127.0.0.1:6379)");
+            }
+        }
+
+        if (Clustering == "localhost" && Storage == "memory" && Redis is not null)
+        {
+            throw new UsageException($"{args.Source("redis")} applies only with --clustering redis or --storage redis");
+        }
+
+        if (CheckpointDir is { } dir && !Directory.Exists(dir))
+        {
+            throw new UsageException($"{args.Source("checkpoint-dir")}: folder {dir} does not exist");
+        }
+
+        if (Device != "cpu")
+        {
+            throw new UsageException(System.Text.RegularExpressions.Regex.IsMatch(Device, "^cuda(:[0-9]+)?$")
+                ? $"{args.Source("device")} {Device}: this version trains on CPU only (expected: cpu)"
+                : $"{args.Source("device")}: unknown value '{Device}' (expected: cpu)");
+        }
     }
 }
