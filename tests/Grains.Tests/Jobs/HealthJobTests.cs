@@ -8,18 +8,7 @@ public sealed class HealthJobTests(ClusterFixture fixture)
 {
     private readonly string checkpoints = Directory.CreateTempSubdirectory("health-tests-").FullName;
 
-    private string Spec(int workers, string faults) => $"""
-        model: {"{"}kind: mlp, depth: 2, width: 32, activation: tanh{"}"}
-        data: {"{"}dataset: blobs, samples: 4096, test_samples: 512{"}"}
-        optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
-        batch_size: 64
-        steps: 60
-        workers: {workers}
-        seed: 2
-        threads: 1
-        checkpoint: {"{"}dir: '{checkpoints}', interval: 10, keep: 3{"}"}
-        faults: {faults}
-        """;
+    private string Spec(int workers, string faults) => BlobsJob.Spec(workers, seed: 2, checkpoints, keep: 3, $"faults: {faults}");
 
     [Fact]
     public async Task A_nan_batch_rolls_back_to_the_last_good_checkpoint_skips_the_batch_and_completes()

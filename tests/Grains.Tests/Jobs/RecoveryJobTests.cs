@@ -9,19 +9,8 @@ public sealed class RecoveryJobTests(ClusterFixture fixture)
 {
     private readonly string checkpoints = Directory.CreateTempSubdirectory("recovery-tests-").FullName;
 
-    private string Spec(int workers, string faults = "[]") => $"""
-        model: {"{"}kind: mlp, depth: 2, width: 32, activation: tanh{"}"}
-        data: {"{"}dataset: blobs, samples: 4096, test_samples: 512{"}"}
-        optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
-        batch_size: 64
-        steps: 60
-        workers: {workers}
-        seed: 3
-        threads: 1
-        checkpoint: {"{"}dir: '{checkpoints}', interval: 10, keep: 5{"}"}
-        recovery: {"{"}step_timeout_seconds: 3{"}"}
-        faults: {faults}
-        """;
+    private string Spec(int workers, string faults = "[]") =>
+        BlobsJob.Spec(workers, seed: 3, checkpoints, keep: 5, $"recovery: {{step_timeout_seconds: 3}}\nfaults: {faults}");
 
     [Fact]
     public async Task A_rank_that_hangs_is_rebuilt_from_the_last_checkpoint_and_ends_as_an_uninterrupted_run()
