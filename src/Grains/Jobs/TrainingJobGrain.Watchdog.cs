@@ -21,6 +21,10 @@ public sealed partial class TrainingJobGrain
         if (Job.State is JobState.Running or JobState.Paused)
         {
             Watch(Job.Workers);
+            if (Job.Telemetry is { } saved)
+            {
+                telemetry.Add(saved);
+            }
         }
 
         return base.OnActivateAsync(cancellationToken);

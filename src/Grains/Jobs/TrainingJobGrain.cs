@@ -232,6 +232,9 @@ public sealed partial class TrainingJobGrain(
     public async Task CheckpointWrittenAsync(CheckpointRecord checkpoint)
     {
         Job.Checkpoints.Add(checkpoint);
+
+        // Saved with each checkpoint too, so a coordinator that reactivates elsewhere keeps the history so far.
+        Job.Telemetry = telemetry.Count > 0 ? telemetry.ToSeries() : Job.Telemetry;
         await record.WriteStateAsync();
     }
 

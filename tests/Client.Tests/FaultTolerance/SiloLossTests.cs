@@ -79,6 +79,11 @@ public sealed class SiloLossTests
             var alerts = (await PlatformProcess.RunAsync(work, "alerts", "orphan", "--cluster", silos[2].Gateway)).Stdout;
             Assert.Contains("remedy   recovery", alerts, StringComparison.Ordinal);
             Console.WriteLine(alerts);
+
+            // The telemetry history so far was saved with each checkpoint, so the new coordinator has every step.
+            var report = await PlatformProcess.RunAsync(work, "report", "orphan", "--cluster", silos[1].Gateway, "--out", Path.Combine(work, "orphan.png"));
+            Assert.True(report.Exit == 0, report.Stderr);
+            Assert.Contains("over steps 1-300", report.Stdout, StringComparison.Ordinal);
         }
         finally
         {
