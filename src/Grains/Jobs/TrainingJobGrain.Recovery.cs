@@ -66,11 +66,20 @@ public sealed partial class TrainingJobGrain
         var started = TimeProvider.System.GetTimestamp();
         var spec = JobSpecDocument.Parse(Job.SpecYaml).Validate();
         await Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(r => StopQuietlyAsync(Worker(r), RecoveryStopTimeout)));
-        var (live, world) = await PlaceAsync(spec);
+        // A drain has its checkpoint of the very step; with nowhere to go, the job stops there rather than wait.
+        var wait = isRecovery ? TimeSpan.FromSeconds(spec.Recovery.ReplacementWaitSeconds) : TimeSpan.Zero;
+        var (live, world) = await PlaceAsync(spec, wait);
         if (world is not { } size)
         {
             var need = spec.Elastic is { } e ? $"at least {e.Min} rank(s) (elastic.min)" : $"{spec.Workers} rank(s)";
-            await FinishAsync(JobState.Failed, $"{cause}; not recovered: {live.Count} silo(s) left, not enough for {need} at placement.ranks_per_silo {spec.Placement.RanksPerSilo}, and none joined within {spec.Recovery.ReplacementWaitSeconds} s (recovery.replacement_wait_seconds)", FailureKind.Internal, null);
+            var left = $"{live.Count} silo(s) left, not enough for {need} at placement.ranks_per_silo {spec.Placement.RanksPerSilo}";
+            await FinishAsync(
+                JobState.Failed,
+                isRecovery
+                    ? $"{cause}; not recovered: {left}, and none joined within {spec.Recovery.ReplacementWaitSeconds} s (recovery.replacement_wait_seconds)"
+                    : $"{cause}; stopped: {left}; the checkpoint of step {lostAtStep} is kept, resubmit with --resume to go on",
+                FailureKind.Internal,
+                null);
             return;
         }
 
@@ -101,10 +110,10 @@ public sealed partial class TrainingJobGrain
 
     /// <summary>
     /// The silos to run on and the world size: the configured one (or, with <c>elastic</c>, the largest
-    /// that fits and divides the global batch). Without elastic, waits up to
-    /// <c>recovery.replacement_wait_seconds</c> for enough silos; null when they never come.
+    /// that fits and divides the global batch). Without elastic, waits up to <paramref name="wait"/>
+    /// for enough silos; null when they never come.
     /// </summary>
-    private async Task<(List<SiloAddress> Live, int? World)> PlaceAsync(JobSpec spec)
+    private async Task<(List<SiloAddress> Live, int? World)> PlaceAsync(JobSpec spec, TimeSpan wait)
     {
         var waiting = TimeProvider.System.GetTimestamp();
         var first = true;
@@ -119,7 +128,7 @@ public sealed partial class TrainingJobGrain
 
             var fit = live.Count == 0 ? 0 : spec.Placement.RanksPerSilo == 0 ? int.MaxValue : live.Count * spec.Placement.RanksPerSilo;
             var world = spec.Elastic is { } elastic ? elastic.Largest(fit, spec.BatchSize) : spec.Workers <= fit ? spec.Workers : null;
-            if (world is not null || TimeProvider.System.GetElapsedTime(waiting) >= TimeSpan.FromSeconds(spec.Recovery.ReplacementWaitSeconds))
+            if (world is not null || TimeProvider.System.GetElapsedTime(waiting) >= wait)
             {
                 return (live, world);
             }

@@ -56,7 +56,11 @@ public static class SiloHosting
                 new JobStorageSettings { CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null });
         });
         // A stopping silo drains its ranks (a checkpoint, then the job moves them) before it goes.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
+        // (DOTNET_SHUTDOWNTIMEOUTSECONDS, as deploy/k8s sets it, takes precedence.)
+        if (builder.Configuration["shutdownTimeoutSeconds"] is null)
+        {
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
+        }
         if (options.MetricsPort > 0)
         {
             builder.Services.AddSingleton(options);
