@@ -40,10 +40,28 @@ public static class SiloHosting
             // rebuilding its ranks waits for it (new activations follow membership).
             silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (TimeSpan.FromSeconds(2), 3));
             silo.AddPlatformGrains(
-                jobs => _ = options.Storage == "redis" ? jobs.AddRedisGrainStorage(StorageNames.Jobs, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis!)) : jobs.AddMemoryGrainStorage(StorageNames.Jobs),
+                jobs => AddJobStorage(jobs, options),
                 new JobStorageSettings { CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null });
         });
         return builder.AddPlatformTelemetry(options);
+    }
+
+    private static void AddJobStorage(ISiloBuilder silo, SiloOptions options)
+    {
+        switch (options.Storage)
+        {
+            case "redis":
+                silo.AddRedisGrainStorage(StorageNames.Jobs, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis!));
+                break;
+            case "postgres":
+                // The schema must exist before the storage reads its statements from it at start.
+                silo.Services.AddHostedService(_ => new PostgresSchema(options.Postgres!));
+                silo.AddAdoNetGrainStorage(StorageNames.Jobs, o => (o.Invariant, o.ConnectionString) = ("Npgsql", options.Postgres!));
+                break;
+            default:
+                silo.AddMemoryGrainStorage(StorageNames.Jobs);
+                break;
+        }
     }
 
     /// <summary>

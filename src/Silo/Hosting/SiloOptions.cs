@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 using Platform.Silo.CommandLine;
 
 namespace Platform.Silo.Hosting;
@@ -21,7 +22,7 @@ public sealed class SiloOptions
     /// <summary>Membership: <c>localhost</c> (development clustering, the primary silo keeps the table; default) or <c>redis</c>.</summary>
     public string Clustering { get; set; } = "localhost";
 
-    /// <summary>Where job records (spec, lifecycle, progress, checkpoint index, audit, summary) live: <c>memory</c> (default; lost with the silo) or <c>redis</c>.</summary>
+    /// <summary>Where job records (spec, lifecycle, progress, checkpoint index, audit, summary) live: <c>memory</c> (default; lost with the silo), <c>redis</c> or <c>postgres</c>.</summary>
     public string Storage { get; set; } = "memory";
 
     /// <summary>Root folder for every job's checkpoints (a shared volume on a cluster); default: the spec's <c>checkpoint.dir</c>.</summary>
@@ -29,6 +30,9 @@ public sealed class SiloOptions
 
     /// <summary>Redis connection string for <c>--clustering redis</c> and <c>--storage redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
     public string? Redis { get; set; }
+
+    /// <summary>Npgsql connection string for <c>--storage postgres</c>, e.g. <c>Host=127.0.0.1;Port=5432;Username=platform;Password=...;Database=platform</c>; no default.</summary>
+    public string? Postgres { get; set; }
 
     /// <summary>Address other silos and clients use to reach this one. Default loopback.</summary>
     public IPAddress? AdvertisedAddress { get; set; }
@@ -61,15 +65,18 @@ public sealed class SiloOptions
         options.Storage = args.Value("storage") ?? "memory";
         options.CheckpointDir = args.Value("checkpoint-dir");
         options.Redis = args.Value("redis");
-        if (options.Storage is not ("memory" or "redis"))
+        options.Postgres = args.Value("postgres");
+        if (options.Storage is not ("memory" or "redis" or "postgres"))
         {
-            throw new UsageException($"--storage: unknown value '{options.Storage}' (expected: memory, redis)");
+            throw new UsageException($"--storage: unknown value '{options.Storage}' (expected: memory, redis, postgres)");
         }
 
         if (options.Storage == "redis" && string.IsNullOrWhiteSpace(options.Redis))
         {
             throw new UsageException("--storage redis needs --redis CONNECTION (e.g. 127.0.0.1:6379)");
         }
+
+        CheckPostgres(options);
 
         if (options.CheckpointDir is { } dir && !Directory.Exists(dir))
         {
@@ -85,11 +92,36 @@ public sealed class SiloOptions
             throw new UsageException("--clustering redis needs --redis CONNECTION (e.g. 127.0.0.1:6379)");
         }
 
-        if (options.Clustering == "localhost" && options.Storage == "memory" && options.Redis is not null)
+        if (options.Clustering != "redis" && options.Storage != "redis" && options.Redis is not null)
         {
             throw new UsageException("--redis applies only with --clustering redis or --storage redis");
         }
 
         return options;
+    }
+
+    private static void CheckPostgres(SiloOptions options)
+    {
+        if (options.Storage == "postgres" && string.IsNullOrWhiteSpace(options.Postgres))
+        {
+            throw new UsageException("--storage postgres needs --postgres CONNECTION (e.g. Host=127.0.0.1;Port=5432;Username=platform;Password=...;Database=platform)");
+        }
+
+        if (options.Postgres is { } connection)
+        {
+            if (options.Storage != "postgres")
+            {
+                throw new UsageException("--postgres applies only with --storage postgres");
+            }
+
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(connection);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--postgres: not an Npgsql connection string ({e.Message}); expected KEY=VALUE pairs such as Host=127.0.0.1;Port=5432;Username=platform;Database=platform");
+            }
+        }
     }
 }
