@@ -10,8 +10,10 @@ public static class SiloProgram
 {
     public const string Usage =
         "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost|redis] [--redis CONNECTION]\n" +
-        "                     [--storage memory|redis] [--checkpoint-dir DIR] [--advertise IP] [--metrics-port M (default 9464, 0 = off)]\n" +
+        "                     [--storage memory|redis|postgres] [--postgres CONNECTION] [--checkpoint-dir DIR] [--advertise IP] [--metrics-port M (default 9464, 0 = off)]\n" +
         "                     [--cluster-id ID] [--service-id ID] [--device cpu]\n" +
+        "  --postgres: Npgsql connection string for --storage postgres, e.g. Host=127.0.0.1;Port=5432;Username=platform;Password=...;Database=platform\n" +
+        "              (the silo creates its tables in that database when they are missing)\n" +
         "every option may instead come from the environment as PLATFORM_<OPTION> (PLATFORM_SILO_PORT=11111); in a pod,\n" +
         "POD_IP, POD_NAME, ORLEANS_CLUSTER_ID and ORLEANS_SERVICE_ID are read too";
 
@@ -47,6 +49,11 @@ public static class SiloProgram
         {
             using var join = new CancellationTokenSource(JoinTimeout);
             await host.StartAsync(join.Token);
+        }
+        catch (Exception e) when (e.GetBaseException() is PostgresUnavailableException unavailable)
+        {
+            await Console.Error.WriteLineAsync($"error: the silo could not start: {unavailable.Message}");
+            return 1;
         }
         catch (Exception e)
         {

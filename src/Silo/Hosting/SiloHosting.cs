@@ -52,7 +52,7 @@ public static class SiloHosting
             // rebuilding its ranks waits for it (new activations follow membership).
             silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (TimeSpan.FromSeconds(2), 3));
             silo.AddPlatformGrains(
-                jobs => _ = options.Storage == "redis" ? jobs.AddRedisGrainStorage(StorageNames.Jobs, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis!)) : jobs.AddMemoryGrainStorage(StorageNames.Jobs),
+                jobs => AddJobStorage(jobs, options),
                 new JobStorageSettings { CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null });
         });
         // A stopping silo drains its ranks (a checkpoint, then the job moves them) before it goes.
@@ -61,6 +61,7 @@ public static class SiloHosting
         {
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
         }
+
         if (options.MetricsPort > 0)
         {
             builder.Services.AddSingleton(options);
@@ -68,6 +69,24 @@ public static class SiloHosting
         }
 
         return builder.AddPlatformTelemetry(options);
+    }
+
+    private static void AddJobStorage(ISiloBuilder silo, SiloOptions options)
+    {
+        switch (options.Storage)
+        {
+            case "redis":
+                silo.AddRedisGrainStorage(StorageNames.Jobs, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis!));
+                break;
+            case "postgres":
+                // The schema must exist before the storage reads its statements from it at start.
+                silo.Services.AddHostedService(_ => new PostgresSchema(options.Postgres!));
+                silo.AddAdoNetGrainStorage(StorageNames.Jobs, o => (o.Invariant, o.ConnectionString) = ("Npgsql", options.Postgres!));
+                break;
+            default:
+                silo.AddMemoryGrainStorage(StorageNames.Jobs);
+                break;
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 using Platform.Silo.CommandLine;
 
 namespace Platform.Silo.Hosting;
@@ -21,7 +22,7 @@ public sealed class SiloOptions
     /// <summary>Membership: <c>localhost</c> (development clustering, the primary silo keeps the table; default) or <c>redis</c>.</summary>
     public string Clustering { get; set; } = "localhost";
 
-    /// <summary>Where job records (spec, lifecycle, progress, checkpoint index, audit, summary) live: <c>memory</c> (default; lost with the silo) or <c>redis</c>.</summary>
+    /// <summary>Where job records (spec, lifecycle, progress, checkpoint index, audit, summary) live: <c>memory</c> (default; lost with the silo), <c>redis</c> or <c>postgres</c>.</summary>
     public string Storage { get; set; } = "memory";
 
     /// <summary>Root folder for every job's checkpoints (a shared volume on a cluster); default: the spec's <c>checkpoint.dir</c>.</summary>
@@ -29,6 +30,9 @@ public sealed class SiloOptions
 
     /// <summary>Redis connection string for <c>--clustering redis</c> and <c>--storage redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
     public string? Redis { get; set; }
+
+    /// <summary>Npgsql connection string for <c>--storage postgres</c>, e.g. <c>Host=127.0.0.1;Port=5432;Username=platform;Password=...;Database=platform</c>; no default.</summary>
+    public string? Postgres { get; set; }
 
     /// <summary>Address other silos and clients use to reach this one. Default loopback.</summary>
     public IPAddress? AdvertisedAddress { get; set; }
@@ -78,6 +82,7 @@ public sealed class SiloOptions
             Storage = args.Value("storage") ?? "memory",
             CheckpointDir = args.Value("checkpoint-dir"),
             Redis = args.Value("redis"),
+            Postgres = args.Value("postgres"),
             Device = args.Value("device") ?? "cpu",
             ClusterId = args.Value("cluster-id") ?? args.Variable("ORLEANS_CLUSTER_ID") ?? "platform",
             ServiceId = args.Value("service-id") ?? args.Variable("ORLEANS_SERVICE_ID") ?? "platform",
@@ -90,9 +95,9 @@ public sealed class SiloOptions
 
     private void Validate(ArgReader args)
     {
-        if (Storage is not ("memory" or "redis"))
+        if (Storage is not ("memory" or "redis" or "postgres"))
         {
-            throw new UsageException($"{args.Source("storage")}: unknown value '{Storage}' (expected: memory, redis)");
+            throw new UsageException($"{args.Source("storage")}: unknown value '{Storage}' (expected: memory, redis, postgres)");
         }
 
         if (Clustering is not ("localhost" or "redis"))
@@ -108,7 +113,9 @@ public sealed class SiloOptions
             }
         }
 
-        if (Clustering == "localhost" && Storage == "memory" && Redis is not null)
+        CheckPostgres(this, args);
+
+        if (Clustering != "redis" && Storage != "redis" && Redis is not null)
         {
             throw new UsageException($"{args.Source("redis")} applies only with --clustering redis or --storage redis");
         }
@@ -123,6 +130,31 @@ public sealed class SiloOptions
             throw new UsageException(System.Text.RegularExpressions.Regex.IsMatch(Device, "^cuda(:[0-9]+)?$")
                 ? $"{args.Source("device")} {Device}: this version trains on CPU only (expected: cpu)"
                 : $"{args.Source("device")}: unknown value '{Device}' (expected: cpu)");
+        }
+    }
+
+    private static void CheckPostgres(SiloOptions options, ArgReader args)
+    {
+        if (options.Storage == "postgres" && string.IsNullOrWhiteSpace(options.Postgres))
+        {
+            throw new UsageException($"{args.Source("storage")} postgres needs {args.Source("postgres")} CONNECTION (e.g. Host=127.0.0.1;Port=5432;Username=platform;Password=...;Database=platform)");
+        }
+
+        if (options.Postgres is { } connection)
+        {
+            if (options.Storage != "postgres")
+            {
+                throw new UsageException($"{args.Source("postgres")} applies only with --storage postgres");
+            }
+
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(connection);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"{args.Source("postgres")}: not an Npgsql connection string ({e.Message}); expected KEY=VALUE pairs such as Host=127.0.0.1;Port=5432;Username=platform;Database=platform");
+            }
         }
     }
 }

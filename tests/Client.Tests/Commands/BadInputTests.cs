@@ -1,3 +1,5 @@
+using Platform.Silo.Hosting;
+
 namespace Platform.Client.Tests.Commands;
 
 /// <summary>Every kind of bad input ends with one clear line on stderr and exit code 2, never a stack trace.</summary>
@@ -63,10 +65,34 @@ public sealed class BadInputTests
         ExpectAsync("health.vanishing.threshold: must be >= 0 (got -0.5)", "train", Repo.Example("deep-sigmoid.yaml"), "--set", "health.vanishing.threshold=-0.5");
 
     [Fact]
-    public Task Silo_with_an_unknown_storage() => ExpectAsync("--storage: unknown value 'mongo' (expected: memory, redis)", "silo", "--storage", "mongo");
+    public Task Silo_with_an_unknown_storage() => ExpectAsync("--storage: unknown value 'mongo' (expected: memory, redis, postgres)", "silo", "--storage", "mongo");
 
     [Fact]
     public Task Silo_with_redis_storage_and_no_connection() => ExpectAsync("--storage redis needs --redis CONNECTION", "silo", "--storage", "redis");
+
+    [Fact]
+    public Task Silo_with_postgres_storage_and_no_connection() => ExpectAsync("--storage postgres needs --postgres CONNECTION", "silo", "--storage", "postgres");
+
+    [Fact]
+    public Task Silo_with_a_postgres_connection_that_is_not_one() =>
+        ExpectAsync("--postgres: not an Npgsql connection string", "silo", "--storage", "postgres", "--postgres", "127.0.0.1:5432");
+
+    [Fact]
+    public Task Silo_with_a_postgres_connection_and_other_storage() =>
+        ExpectAsync("--postgres applies only with --storage postgres", "silo", "--storage", "memory", "--postgres", "Host=127.0.0.1");
+
+    [Fact]
+    public async Task Silo_whose_postgres_is_unreachable()
+    {
+        var port = Endpoints.FreePort();
+        var (exit, stdout, stderr) = await PlatformProcess.RunAsync(
+            work, "silo", "--silo-port", $"{Endpoints.FreePort()}", "--gateway-port", "0", "--metrics-port", "0",
+            "--storage", "postgres", "--postgres", $"Host=127.0.0.1;Port={port};Username=platform;Database=platform");
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: the silo could not start: PostgreSQL at 127.0.0.1:{port} (--postgres) could not be used for job records: Connection refused", stderr.Trim());
+        Assert.DoesNotContain("Exception", stdout, StringComparison.Ordinal);
+    }
 
     [Fact]
     public Task Silo_with_a_missing_checkpoint_folder() => ExpectAsync("--checkpoint-dir: folder /nonexistent/ckpt does not exist", "silo", "--checkpoint-dir", "/nonexistent/ckpt");

@@ -49,7 +49,7 @@ public sealed class PodEnvironmentTests
     }
 
     [Theory]
-    [InlineData("PLATFORM_STORAGE", "mongo", "error: PLATFORM_STORAGE: unknown value 'mongo' (expected: memory, redis)")]
+    [InlineData("PLATFORM_STORAGE", "mongo", "error: PLATFORM_STORAGE: unknown value 'mongo' (expected: memory, redis, postgres)")]
     [InlineData("PLATFORM_SILO_PORT", "eleven", "error: PLATFORM_SILO_PORT must be an integer between 1 and 65535 (got 'eleven')")]
     [InlineData("POD_IP", "not-an-ip", "error: POD_IP: not an IP address: 'not-an-ip'")]
     [InlineData("PLATFORM_DEVICE", "tpu", "error: PLATFORM_DEVICE: unknown value 'tpu' (expected: cpu)")]
