@@ -1,10 +1,11 @@
 namespace Platform.Spec;
 
 /// <summary>
-/// The world sizes a job may run at: it starts with <c>workers</c> ranks and, when ranks are lost
-/// and no longer fit on the silos left, continues with fewer (never under <c>min</c>), keeping the
-/// global batch size, so every step still averages the same samples. Without <c>elastic</c> the
-/// world size is fixed at <c>workers</c>.
+/// The world sizes a job may run at: it starts with <c>workers</c> ranks; when ranks are lost and no
+/// longer fit on the silos left (<c>placement.ranks_per_silo</c>), it continues with fewer (never
+/// under <c>min</c>), and when silos join it grows again (never over <c>max</c>), keeping the global
+/// batch size, so every step still averages the same samples. Without <c>elastic</c> the world size
+/// is fixed at <c>workers</c>.
 /// </summary>
 public sealed record ElasticSpec(int Min, int Max)
 {

@@ -61,6 +61,11 @@ public sealed record JobSpec(
             throw new SpecException("batch_size", $"must be divisible by workers ({Workers}) so every rank gets the same share (got {BatchSize})");
         }
 
+        if (Elastic is not null && Placement.RanksPerSilo == 0)
+        {
+            throw new SpecException("elastic", "needs placement.ranks_per_silo > 0: without a limit every rank always fits, so the world size never changes");
+        }
+
         if (Model.Kind == "cnn" && Data.Dataset != "fashion-mnist")
         {
             throw new SpecException("model.kind", $"cnn needs image data (fashion-mnist), not '{Data.Dataset}'");

@@ -35,7 +35,7 @@ public sealed class JobSpecDocumentTests
         Assert.Equal(new RecoverySpec(60, 3, 30), plain.Recovery);
         Assert.Null(plain.Elastic);
 
-        var elastic = JobSpecDocument.Parse("workers: 4\nbatch_size: 96\nelastic: {min: 2}").Validate().Elastic!;
+        var elastic = JobSpecDocument.Parse("workers: 4\nbatch_size: 96\nelastic: {min: 2}\nplacement: {ranks_per_silo: 1}").Validate().Elastic!;
         Assert.Equal(new ElasticSpec(2, 4), elastic);
         Assert.Equal(4, elastic.Largest(fit: 10, globalBatch: 96));
         Assert.Equal(3, elastic.Largest(fit: 3, globalBatch: 96));
@@ -82,6 +82,7 @@ public sealed class JobSpecDocumentTests
     [InlineData("workers: 2\nelastic: {min: 3, max: 2}", "elastic.min: must be <= elastic.max (2) (got 3)")]
     [InlineData("workers: 1\nelastic: {min: 2, max: 4}", "workers: must be within elastic.min..elastic.max (2..4) (got 1)")]
     [InlineData("elastic: {minimum: 1}", "elastic.minimum: unknown key")]
+    [InlineData("workers: 2\nelastic: {min: 1}", "elastic: needs placement.ranks_per_silo > 0")]
     [InlineData("faults: [{step: 3, count: 0}]", "faults[0].count: must be >= 1")]
     [InlineData("faults: {step: 3}", "faults: must be a list")]
     [InlineData("faults: [3]", "faults[0]: must be a mapping of settings")]

@@ -16,8 +16,13 @@ public interface IWorkerGrain : ICollectivePeer
 
     Task PauseAsync();
 
-
     Task ResumeAsync();
+
+    /// <summary>
+    /// Asks, in the next step's collective, that every rank stop after that step; rank 0 then
+    /// checkpoints it and tells the job (<c>WorkerDrainedAsync</c>), which restarts the ranks.
+    /// </summary>
+    Task StopTogetherAsync();
 
     /// <summary>
     /// A rank's grain key. Each start of a job (a resume, a recovery) uses fresh keys, so a rank is

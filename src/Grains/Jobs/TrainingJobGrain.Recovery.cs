@@ -29,8 +29,9 @@ public sealed partial class TrainingJobGrain
         }
 
         // Moved off this call so the draining silo's shutdown does not wait on the restart.
+        var (cause, kind) = StoppedTogether(step);
         this.RegisterGrainTimer(
-            _ => RestartAsync($"a silo is shutting down; all ranks stopped together after step {step} and move", "drain", step, isRecovery: false),
+            _ => RestartAsync(cause, kind, step, isRecovery: false),
             new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         return Task.CompletedTask;
     }
@@ -65,6 +66,7 @@ public sealed partial class TrainingJobGrain
 
         var started = TimeProvider.System.GetTimestamp();
         var spec = JobSpecDocument.Parse(Job.SpecYaml).Validate();
+        growTo = null;
         await Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(r => StopQuietlyAsync(Worker(r), RecoveryStopTimeout)));
         // A drain has its checkpoint of the very step; with nowhere to go, the job stops there rather than wait.
         var wait = isRecovery ? TimeSpan.FromSeconds(spec.Recovery.ReplacementWaitSeconds) : TimeSpan.Zero;

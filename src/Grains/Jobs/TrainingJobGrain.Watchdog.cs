@@ -67,7 +67,8 @@ public sealed partial class TrainingJobGrain
             return;
         }
 
-        var active = (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.Select(s => s.ToParsableString()).ToHashSet();
+        var hosts = (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToList();
+        var active = hosts.Select(s => s.ToParsableString()).ToHashSet();
         if (Job.Silos.Select((silo, rank) => (silo, rank)).FirstOrDefault(s => !active.Contains(s.silo) && lastHeard.ContainsKey(s.rank)) is ({ } gone, var lostRank))
         {
             await RecoverAsync($"rank {lostRank} lost: its silo {gone} left the cluster");
@@ -83,5 +84,7 @@ public sealed partial class TrainingJobGrain
                 return;
             }
         }
+
+        await GrowIfRoomAsync(hosts);
     }
 }

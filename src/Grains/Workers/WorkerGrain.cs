@@ -50,6 +50,12 @@ public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock,
 
     public Task<string> GetTransportEndpointAsync() => Task.FromResult(tcp.Endpoint);
 
+    public Task StopTogetherAsync()
+    {
+        loop?.Drain();
+        return Task.CompletedTask;
+    }
+
     public Task ResumeAsync()
     {
         loop?.Resume();

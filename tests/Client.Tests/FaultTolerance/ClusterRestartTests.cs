@@ -18,11 +18,7 @@ public sealed class ClusterRestartTests
         var summaryFile = Path.Combine(work, "summary.json");
         try
         {
-            var (exit, _, stderr) = await PlatformProcess.RunAsync(
-                work, "train", Repo.Example("exploding.yaml"), "--cluster", string.Join(',', silos.Select(s => s.Gateway)), "--job-id", "restart-1",
-                "--set", "data.limit=6400", "--epochs", "1", "--set", "threads=1", "--set", "faults=[{step: 20, kind: scale, factor: 100000}]",
-                "--set", "checkpoint.interval=20", "--summary", summaryFile);
-            Assert.True(exit == 0, stderr);
+            await RecordedJob.TrainAsync(work, silos, "restart-1", summaryFile);
         }
         finally
         {
@@ -37,14 +33,7 @@ public sealed class ClusterRestartTests
         var again = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 2, redis.Connection, storage);
         try
         {
-            var status = await PlatformProcess.RunAsync(work, "status", "restart-1", "--cluster", again[1].Gateway);
-            Assert.True(status.Exit == 0, status.Stderr);
-            Assert.Contains("restart-1: completed", status.Stdout, StringComparison.Ordinal);
-            Assert.Contains($"test accuracy {before["test_accuracy"]!.GetValue<double>():0.0000}", status.Stdout, StringComparison.Ordinal);
-
-            var alerts = await PlatformProcess.RunAsync(work, "alerts", "restart-1", "--cluster", again[0].Gateway);
-            Assert.True(alerts.Exit == 0, alerts.Stderr);
-            Assert.Contains("remedy   clip", alerts.Stdout, StringComparison.Ordinal);
+            await RecordedJob.AssertAnsweredAsync(work, again, "restart-1", summaryFile);
         }
         finally
         {

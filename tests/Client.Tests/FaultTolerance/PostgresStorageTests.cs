@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Platform.Bench.Cluster;
 using Platform.Silo.Hosting;
 using Xunit.Abstractions;
@@ -24,11 +23,7 @@ public sealed class PostgresStorageTests(ITestOutputHelper log)
             var silos = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 2, redis.Connection, storage);
             try
             {
-                var (exit, _, stderr) = await PlatformProcess.RunAsync(
-                    work, "train", Repo.Example("exploding.yaml"), "--cluster", string.Join(',', silos.Select(s => s.Gateway)), "--job-id", "pg-1",
-                    "--set", "data.limit=6400", "--epochs", "1", "--set", "threads=1", "--set", "faults=[{step: 20, kind: scale, factor: 100000}]",
-                    "--set", "checkpoint.interval=20", "--summary", summaryFile);
-                Assert.True(exit == 0, stderr);
+                await RecordedJob.TrainAsync(work, silos, "pg-1", summaryFile);
             }
             finally
             {
@@ -45,15 +40,7 @@ public sealed class PostgresStorageTests(ITestOutputHelper log)
         var again = await SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 2, freshRedis.Connection, storage);
         try
         {
-            var before = JsonNode.Parse(await File.ReadAllTextAsync(summaryFile))!;
-            var status = await PlatformProcess.RunAsync(work, "status", "pg-1", "--cluster", again[1].Gateway);
-            Assert.True(status.Exit == 0, status.Stderr);
-            Assert.Contains("pg-1: completed", status.Stdout, StringComparison.Ordinal);
-            Assert.Contains($"test accuracy {before["test_accuracy"]!.GetValue<double>():0.0000}", status.Stdout, StringComparison.Ordinal);
-
-            var alerts = await PlatformProcess.RunAsync(work, "alerts", "pg-1", "--cluster", again[0].Gateway);
-            Assert.True(alerts.Exit == 0, alerts.Stderr);
-            Assert.Contains("remedy   clip", alerts.Stdout, StringComparison.Ordinal);
+            await RecordedJob.AssertAnsweredAsync(work, again, "pg-1", summaryFile);
         }
         finally
         {

@@ -92,36 +92,42 @@ public sealed class SiloLossTests
     }
 
     [Fact]
-    public async Task A_silo_stopped_with_sigterm_drains_its_rank_and_an_elastic_job_goes_on_with_fewer_ranks()
+    public async Task A_silo_stopped_with_sigterm_drains_and_an_elastic_job_shrinks_then_grows_back_when_a_silo_joins()
     {
         await using var redis = await RedisServer.StartAsync();
         var silos = await StartClusterAsync(redis);
-        string[] job = ["train", .. Job, "--set", "placement.ranks_per_silo=1", "--set", "elastic.min=2", "--cluster", silos[0].Gateway];
+        string[] job = ["train", .. Job, "--epochs", "2", "--set", "placement.ranks_per_silo=1", "--set", "elastic.min=2", "--cluster", silos[0].Gateway];
+        SiloProcess? joined = null;
         try
         {
             var reference = await TrainAsync([.. job, "--job-id", "whole"], "whole");
 
-            using var drained = PlatformProcess.Start(work, [.. job, "--job-id", "drained", "--summary", Path.Combine(work, "drained.json")]);
-            await WaitForStepAsync(silos[0].Gateway, "drained", 70);
+            using var elastic = PlatformProcess.Start(work, [.. job, "--job-id", "elastic", "--summary", Path.Combine(work, "elastic.json")]);
+            await WaitForStepAsync(silos[0].Gateway, "elastic", 70);
             await silos[2].StopAsync(); // SIGTERM, as a node drain or a rolling update sends
             Assert.Contains("rank(s) drained", silos[2].Output, StringComparison.Ordinal);
-            var (exit, _, stderr) = await drained.WaitAsync(TimeSpan.FromMinutes(3));
+            joined = await SiloProcess.StartAsync(Repo.PlatformDll, work, ["--clustering", "redis", "--redis", redis.Connection, .. ClusterStorage]);
+            var (exit, _, stderr) = await elastic.WaitAsync(TimeSpan.FromMinutes(3));
             Assert.True(exit == 0, stderr);
 
-            var summary = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(work, "drained.json")))!;
+            var summary = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(work, "elastic.json")))!;
             Assert.Equal("completed", summary["status"]!.GetValue<string>());
-            Assert.Equal(2, summary["workers"]!.GetValue<int>());
-            var drain = summary["remedies"]!.AsArray().Select(r => r!).Single(r => r["kind"]!.GetValue<string>() == "drain");
+            Assert.Equal(3, summary["workers"]!.GetValue<int>());
+            var remedies = summary["remedies"]!.AsArray().Select(r => r!).ToList();
+            var drain = remedies.Single(r => r["kind"]!.GetValue<string>() == "drain");
             Assert.Contains("world size 3 -> 2, global batch 96 kept", drain["detail"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.Equal(0, drain["value"]!.GetValue<double>()); // the checkpoint is of the very step the ranks stopped after
+            var rescale = remedies.Single(r => r["kind"]!.GetValue<string>() == "rescale");
+            Assert.Contains("world size 2 -> 3, global batch 96 kept", rescale["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal(0, rescale["value"]!.GetValue<double>());
 
             var (a, b) = (reference["test_accuracy"]!.GetValue<double>(), summary["test_accuracy"]!.GetValue<double>());
-            Assert.True(Math.Abs(a - b) <= 0.01, $"test accuracy {b} with 2 ranks after the drain against {a} with 3 throughout");
-            Console.WriteLine($"drain: {drain["detail"]}; accuracy {b} vs {a}");
+            Assert.True(Math.Abs(a - b) <= 0.01, $"test accuracy {b} after 3 -> 2 -> 3 ranks against {a} with 3 throughout");
+            Console.WriteLine($"drain: {drain["detail"]}; rescale: {rescale["detail"]}; accuracy {b} vs {a}");
         }
         finally
         {
-            await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
+            await Task.WhenAll(silos.Append(joined).OfType<SiloProcess>().Select(s => s.DisposeAsync().AsTask()));
         }
     }
 
@@ -134,11 +140,10 @@ public sealed class SiloLossTests
     ];
 
     /// <summary>Three silo processes with Redis membership and job storage, and a checkpoint folder they share.</summary>
-    private Task<IReadOnlyList<SiloProcess>> StartClusterAsync(RedisServer redis)
-    {
-        var checkpoints = Directory.CreateDirectory(Path.Combine(work, "shared")).FullName;
-        return SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 3, redis.Connection, "--storage", "redis", "--checkpoint-dir", checkpoints);
-    }
+    private Task<IReadOnlyList<SiloProcess>> StartClusterAsync(RedisServer redis) =>
+        SiloProcess.StartClusterAsync(Repo.PlatformDll, work, 3, redis.Connection, ClusterStorage);
+
+    private string[] ClusterStorage => ["--storage", "redis", "--checkpoint-dir", Directory.CreateDirectory(Path.Combine(work, "shared")).FullName];
 
     private async Task<JsonNode> TrainAsync(string[] args, string name)
     {
