@@ -205,7 +205,7 @@ public sealed partial class TrainingJobGrain(
             // The first step completed after a recovery: how long the job stood still, as the coordinator saw it.
             var seconds = TimeProvider.System.GetElapsedTime(since).TotalSeconds;
             Job.RecoveryStartedAt = null;
-            Job.Audit.Add(new AuditRecord(report.Step, "recovered", $"training resumed {seconds:0.0} s after the loss was detected", Value: seconds, IsRemedy: true));
+            Job.Audit.Add(new AuditRecord(report.Step, "recovered", $"training resumed {seconds:0.0} s after the job began restarting", Value: seconds, IsRemedy: true));
         }
 
         // A one-way report may land after the job has finished; its steps still belong to the history.

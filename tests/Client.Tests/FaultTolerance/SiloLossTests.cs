@@ -8,6 +8,7 @@ namespace Platform.Client.Tests.FaultTolerance;
 public sealed class SiloLossTests
 {
     private const int CheckpointInterval = 20;
+    private static JsonNode? uninterrupted;
     private readonly string work = Repo.NewWorkDir();
 
     [Fact]
@@ -18,7 +19,7 @@ public sealed class SiloLossTests
         string[] job = ["train", .. Job, "--cluster", silos[0].Gateway];
         try
         {
-            var reference = await TrainAsync([.. job, "--job-id", "uninterrupted"], "uninterrupted");
+            var reference = await UninterruptedAsync(silos[0].Gateway);
 
             using var lossy = PlatformProcess.Start(work, [.. job, "--job-id", "lossy", "--summary", Path.Combine(work, "lossy.json")]);
             await WaitForStepAsync(silos[0].Gateway, "lossy", 70);
@@ -59,7 +60,7 @@ public sealed class SiloLossTests
         var job = Job;
         try
         {
-            var reference = await TrainAsync(["train", .. job, "--cluster", silos[1].Gateway, "--job-id", "reference"], "reference");
+            var reference = await UninterruptedAsync(silos[1].Gateway);
 
             // Submitted through silo 0, whose silo then hosts the job's coordinator (and a rank).
             var submit = await PlatformProcess.RunAsync(work, ["submit", .. job, "--cluster", silos[0].Gateway, "--job-id", "orphan"]);
@@ -130,6 +131,10 @@ public sealed class SiloLossTests
             await Task.WhenAll(silos.Append(joined).OfType<SiloProcess>().Select(s => s.DisposeAsync().AsTask()));
         }
     }
+
+    /// <summary>The job run without a fault, once for the tests that compare with it (same seed, same result on any cluster).</summary>
+    private async Task<JsonNode> UninterruptedAsync(string gateway) =>
+        uninterrupted ??= await TrainAsync(["train", .. Job, "--cluster", gateway, "--job-id", "uninterrupted"], "uninterrupted");
 
     /// <summary>A 3-rank fashion-MLP job of 300 steps over TCP links, checkpointed every 20 steps.</summary>
     private static string[] Job =>
