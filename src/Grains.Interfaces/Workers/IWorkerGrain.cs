@@ -14,6 +14,7 @@ public interface IWorkerGrain : ICollectivePeer
     /// <summary>Stops the step loop at the next step boundary; returns once it has stopped.</summary>
     Task CancelAsync();
 
+    /// <summary>Asks, in the next step's collective, that every rank pause after that step: all ranks stop at one boundary.</summary>
     Task PauseAsync();
 
     Task ResumeAsync();

@@ -14,10 +14,16 @@ public sealed partial class TrainingJobGrain
     private static readonly TimeSpan MembershipWait = TimeSpan.FromSeconds(30);
     private readonly HashSet<SiloAddress> draining = [];
 
-    public Task SiloDrainingAsync(SiloAddress silo)
+    public async Task SiloDrainingAsync(SiloAddress silo)
     {
         draining.Add(silo);
-        return Task.CompletedTask;
+
+        // Paused ranks step no more, so they could not stop together: let them run until they do;
+        // the restart pauses the new ranks again.
+        if (Job.State == JobState.Paused)
+        {
+            await ForEachWorker(w => w.ResumeAsync());
+        }
     }
 
     public Task WorkerDrainedAsync(int rank, int step, int generation)
@@ -108,6 +114,10 @@ public sealed partial class TrainingJobGrain
         await record.WriteStateAsync();
         logger.LogWarning("Job {Job}: {Kind}: {Cause}; restarting {Workers} ranks on {Silos}", JobId, kind, cause, size, string.Join(", ", Job.Silos));
         await StartRanksAsync(size, layout, latest?.File);
+        if (Job.State == JobState.Paused)
+        {
+            await ForEachWorker(w => w.PauseAsync());
+        }
     }
 
     /// <summary>

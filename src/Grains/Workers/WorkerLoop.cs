@@ -32,6 +32,7 @@ internal sealed class WorkerLoop(
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource reported = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool drainRequested;
+    private volatile bool pauseRequested;
     private readonly TelemetryHistory unreported = new();
     private readonly List<AuditRecord> unreportedHealth = [];
     private RingAllReduce? reducer;
@@ -63,9 +64,14 @@ internal sealed class WorkerLoop(
     /// </summary>
     public void Drain() => drainRequested = true;
 
-    public void Pause() => running.Reset();
+    /// <summary>Asks, in the next step's collective, that every rank pause after that step (one boundary for all).</summary>
+    public void Pause() => pauseRequested = true;
 
-    public void Resume() => running.Set();
+    public void Resume()
+    {
+        pauseRequested = false;
+        running.Set();
+    }
 
     /// <summary>Completes when the loop has stopped stepping and writing checkpoints.</summary>
     public Task Stopped => stopped.Task;
@@ -200,7 +206,7 @@ internal sealed class WorkerLoop(
             StepResult result;
             try
             {
-                result = session.RunStep(reducer, drainRequested);
+                result = session.RunStep(reducer, drainRequested, pauseRequested);
             }
             catch (Exception) when (cancel.IsCancellationRequested)
             {
@@ -236,6 +242,12 @@ internal sealed class WorkerLoop(
                 unreported.Add(result.Telemetry, session.Layout);
             }
 
+            if (result.PauseAgreed)
+            {
+                pauseRequested = false;
+                running.Reset();
+            }
+
             if (result.Health.Pause)
             {
                 running.Reset();
@@ -250,7 +262,7 @@ internal sealed class WorkerLoop(
                 Checkpoint(session, checkpoints, spec.Checkpoint.Keep);
             }
 
-            if (clock.GetElapsedTime(lastReport) >= ReportEvery || session.Finished || result.Health.Pause)
+            if (clock.GetElapsedTime(lastReport) >= ReportEvery || session.Finished || result.Health.Pause || result.PauseAgreed)
             {
                 var rate = spec.BatchSize * (result.Step - lastStep) / clock.GetElapsedTime(lastReport).TotalSeconds;
                 Report(new WorkerReport(assignment.Rank, result.Step, session.EpochsDone, result.Loss, rate, session.TotalSteps) { Generation = assignment.Generation });

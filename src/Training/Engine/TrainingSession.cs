@@ -53,7 +53,7 @@ public sealed class TrainingSession : IDisposable
 
         Layout = new TelemetryLayout([.. parameters.Select(p => p.Name)], activations?.Names ?? []);
         health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout) : null;
-        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + 2);
+        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + 3);
         sampler = new ShardSampler(data.Train.Count, spec.BatchSize, rank, worldSize, spec.Seed);
         TotalSteps = spec.Steps ?? (spec.Epochs!.Value * sampler.BatchesPerEpoch);
         schedule = new LearningRateSchedule(spec.Schedule, spec.Optimizer.Lr, TotalSteps);
@@ -85,10 +85,11 @@ public sealed class TrainingSession : IDisposable
     /// <summary>
     /// One step: forward and backward on this rank's slice of the global batch, gradients averaged
     /// across ranks by <paramref name="reducer"/> (none for a single rank), the step's telemetry taken
-    /// from the averaged gradients, then the optimizer update. <paramref name="requestStop"/> rides in
-    /// the same collective, so all ranks learn in the same step that one of them must stop.
+    /// from the averaged gradients, then the optimizer update. <paramref name="requestStop"/> and
+    /// <paramref name="requestPause"/> ride in the same collective, so all ranks learn in the same step
+    /// that one of them must stop or pause, and do so at the same step boundary.
     /// </summary>
-    public StepResult RunStep(IGradientReducer? reducer = null, bool requestStop = false)
+    public StepResult RunStep(IGradientReducer? reducer = null, bool requestStop = false, bool requestPause = false)
     {
         var started = Stopwatch.GetTimestamp();
         var (epoch, batch) = (Step / BatchesPerEpoch, Step % BatchesPerEpoch);
@@ -102,9 +103,10 @@ public sealed class TrainingSession : IDisposable
         loss.backward();
         faults.Apply(Step, Rank);
 
-        // The extras ride along with the gradients: activation figures, the stop request, then the loss.
-        var extras = activations?.Read() is { } a ? [.. a, 0f, 0f] : new float[2];
-        extras[^2] = requestStop ? 1f : 0f;
+        // The extras ride along with the gradients: activation figures, the stop and pause requests, then the loss.
+        var extras = activations?.Read() is { } a ? [.. a, 0f, 0f, 0f] : new float[3];
+        extras[^3] = requestStop ? 1f : 0f;
+        extras[^2] = requestPause ? 1f : 0f;
         extras[^1] = loss.item<float>();
         var (allreduceSeconds, bytes) = (0.0, 0L);
         if (reducer is not null && WorldSize > 1)
@@ -118,7 +120,7 @@ public sealed class TrainingSession : IDisposable
 
         var before = statistics?.BeforeUpdate();
         var value = extras[^1];
-        var stopAgreed = extras[^2] > 0f;
+        var (stopAgreed, pauseAgreed) = (extras[^3] > 0f, extras[^2] > 0f);
         var samples = (int)x.shape[0];
         var activationCount = Layout.Activations.Count;
         var telemetry = new StepTelemetry(
@@ -143,7 +145,7 @@ public sealed class TrainingSession : IDisposable
         var decision = health?.Decide(Step, telemetry) ?? StepDecision.None;
         if (decision.Rollback)
         {
-            return new StepResult(Step, epoch, value, lr, samples, telemetry with { StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds }, decision) { StopAgreed = stopAgreed };
+            return new StepResult(Step, epoch, value, lr, samples, telemetry with { StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds }, decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
         }
 
         var applied = 0.0;
@@ -176,7 +178,7 @@ public sealed class TrainingSession : IDisposable
             StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
         };
         health?.Applied(telemetry);
-        return new StepResult(Step, epoch, value, lr, samples, telemetry, decision) { StopAgreed = stopAgreed };
+        return new StepResult(Step, epoch, value, lr, samples, telemetry, decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
     }
 
     /// <summary>

@@ -72,6 +72,29 @@ public sealed class RecoveryJobTests(ClusterFixture fixture)
         Assert.Contains("not recovered: the job already recovered 1 time(s) (recovery.max_recoveries)", done.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_paused_multi_rank_job_outlasts_the_step_deadline_and_resumes_as_if_never_paused()
+    {
+        var spec = BlobsJob.Spec(2, seed: 4, checkpoints, keep: 3, "recovery: {step_timeout_seconds: 2}").Replace("steps: 60", "steps: 1500", StringComparison.Ordinal);
+        var reference = await RunAsync("pause-reference", spec);
+        var job = await SubmitAsync("pause-2", spec);
+        await TrainingJobGrainTests.WaitUntilAsync(job, p => p.Step >= 20);
+
+        // Every rank must stop at the same step boundary: one rank left inside a step would wait on the others' gradients past its deadline.
+        await job.PauseAsync();
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var paused = await job.GetProgressAsync();
+        var audit = await job.GetAuditAsync();
+        Assert.True(paused.State == JobState.Paused && !audit.Any(r => r.Kind == "recovery"), $"{paused.State} at step {paused.Step}: {string.Join("; ", audit.Select(r => $"{r.Kind} {r.Detail}"))}");
+
+        await job.ResumeAsync();
+        var done = await TrainingJobGrainTests.WaitForEndAsync(job);
+        Assert.True(done.State == JobState.Completed, done.Error);
+        var summary = (await job.GetSummaryAsync())!;
+        Assert.DoesNotContain(summary.Remedies, r => r.Kind == "recovery");
+        Assert.Equal(reference.ParameterL2, summary.ParameterL2);
+    }
+
     private async Task<ITrainingJobGrain> SubmitAsync(string id, string spec)
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>(id);
