@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Platform.Spec;
 
 namespace Platform.Grains.Jobs;
 
@@ -18,7 +17,7 @@ public sealed partial class TrainingJobGrain
     {
         // A drained silo that has left membership is of no more concern.
         draining.RemoveWhere(s => !active.Contains(s));
-        var spec = JobSpecDocument.Parse(Job.SpecYaml).Validate();
+        var spec = Spec();
         if (spec.Elastic is not { } elastic || Job.Workers >= elastic.Max || growTo is not null || draining.Count > 0)
         {
             return;

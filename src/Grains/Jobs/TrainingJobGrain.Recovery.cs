@@ -45,7 +45,7 @@ public sealed partial class TrainingJobGrain
     /// <summary>After a lost or stalled rank: restarts from the last good checkpoint, at most <c>recovery.max_recoveries</c> times.</summary>
     private async Task RecoverAsync(string cause)
     {
-        var spec = JobSpecDocument.Parse(Job.SpecYaml).Validate();
+        var spec = Spec();
         if (Job.Recoveries >= spec.Recovery.MaxRecoveries)
         {
             await Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(r => StopQuietlyAsync(Worker(r), RecoveryStopTimeout)));
@@ -71,7 +71,7 @@ public sealed partial class TrainingJobGrain
         }
 
         var started = TimeProvider.System.GetTimestamp();
-        var spec = JobSpecDocument.Parse(Job.SpecYaml).Validate();
+        var spec = Spec();
         growTo = null;
         await Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(r => StopQuietlyAsync(Worker(r), RecoveryStopTimeout)));
         // A drain has its checkpoint of the very step; with nowhere to go, the job stops there rather than wait.

@@ -14,6 +14,7 @@ public sealed partial class TrainingJobGrain
     private static readonly TimeSpan WatchEvery = TimeSpan.FromSeconds(2);
     private readonly Dictionary<int, long> lastHeard = [];
     private IGrainTimer? watchdog;
+    private (string Yaml, JobSpec Spec)? parsed;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -41,6 +42,17 @@ public sealed partial class TrainingJobGrain
         }
 
         watchdog ??= this.RegisterGrainTimer(_ => CheckRanksAsync(), new GrainTimerCreationOptions(WatchEvery, WatchEvery));
+    }
+
+    /// <summary>The job's spec, parsed once per submission rather than at every tick of the watchdog.</summary>
+    private JobSpec Spec()
+    {
+        if (parsed is not { } p || !ReferenceEquals(p.Yaml, Job.SpecYaml))
+        {
+            parsed = p = (Job.SpecYaml, JobSpecDocument.Parse(Job.SpecYaml).Validate());
+        }
+
+        return p.Spec;
     }
 
     private void Heard(int rank, int generation)
@@ -75,7 +87,7 @@ public sealed partial class TrainingJobGrain
             return;
         }
 
-        var timeout = TimeSpan.FromSeconds(JobSpecDocument.Parse(Job.SpecYaml).Validate().Recovery.StepTimeoutSeconds);
+        var timeout = TimeSpan.FromSeconds(Spec().Recovery.StepTimeoutSeconds);
         foreach (var (rank, heard) in lastHeard)
         {
             if (TimeProvider.System.GetElapsedTime(heard) > timeout)
