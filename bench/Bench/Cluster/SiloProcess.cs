@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Platform.Silo.CommandLine;
 using Platform.Silo.Hosting;
 
 namespace Platform.Bench.Cluster;
@@ -31,7 +32,7 @@ public sealed class SiloProcess : IAsyncDisposable
             }
             else
             {
-                start.Environment[$"PLATFORM_{option.ToUpperInvariant().Replace('-', '_')}"] = Text(port);
+                start.Environment[ArgReader.VariableFor(option)] = Text(port);
             }
         }
 

@@ -23,8 +23,7 @@ public sealed partial class TrainingJobGrain
             return;
         }
 
-        var fit = active.Count(s => !draining.Contains(s)) * spec.Placement.RanksPerSilo;
-        if (elastic.Largest(fit, spec.BatchSize) is { } world && world > Job.Workers)
+        if (elastic.Largest(RanksThatFit(spec, active.Count), spec.BatchSize) is { } world && world > Job.Workers)
         {
             growTo = world;
             logger.LogInformation("Job {Job}: room for {World} ranks (running {Workers}); stopping together to grow", JobId, world, Job.Workers);

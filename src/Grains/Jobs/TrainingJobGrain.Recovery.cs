@@ -48,7 +48,7 @@ public sealed partial class TrainingJobGrain
         var spec = Spec();
         if (Job.Recoveries >= spec.Recovery.MaxRecoveries)
         {
-            await Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(r => StopQuietlyAsync(Worker(r), RecoveryStopTimeout)));
+            await ForEachWorker(w => StopQuietlyAsync(w, RecoveryStopTimeout));
             await FinishAsync(JobState.Failed, $"{cause}; not recovered: the job already recovered {Job.Recoveries} time(s) (recovery.max_recoveries)", FailureKind.Internal, null);
             return;
         }
@@ -73,7 +73,7 @@ public sealed partial class TrainingJobGrain
         var started = TimeProvider.System.GetTimestamp();
         var spec = Spec();
         growTo = null;
-        await Task.WhenAll(Enumerable.Range(0, Job.Workers).Select(r => StopQuietlyAsync(Worker(r), RecoveryStopTimeout)));
+        await ForEachWorker(w => StopQuietlyAsync(w, RecoveryStopTimeout));
         // A drain has its checkpoint of the very step; with nowhere to go, the job stops there rather than wait.
         var wait = isRecovery ? TimeSpan.FromSeconds(spec.Recovery.ReplacementWaitSeconds) : TimeSpan.Zero;
         var (live, world) = await PlaceAsync(spec, wait);
@@ -138,7 +138,7 @@ public sealed partial class TrainingJobGrain
                 first = false;
             }
 
-            var fit = live.Count == 0 ? 0 : spec.Placement.RanksPerSilo == 0 ? int.MaxValue : live.Count * spec.Placement.RanksPerSilo;
+            var fit = RanksThatFit(spec, live.Count);
             var world = spec.Elastic is { } elastic ? elastic.Largest(fit, spec.BatchSize) : spec.Workers <= fit ? spec.Workers : null;
             if (world is not null || TimeProvider.System.GetElapsedTime(waiting) >= wait)
             {
@@ -148,6 +148,10 @@ public sealed partial class TrainingJobGrain
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }
+
+    /// <summary>How many ranks <paramref name="silos"/> silos take at <c>placement.ranks_per_silo</c> (0: no limit).</summary>
+    private static int RanksThatFit(JobSpec spec, int silos) =>
+        silos == 0 ? 0 : spec.Placement.RanksPerSilo == 0 ? int.MaxValue : silos * spec.Placement.RanksPerSilo;
 
     /// <summary>
     /// Waits (bounded) until membership no longer lists silos that did not answer: until then new
