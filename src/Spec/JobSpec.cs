@@ -66,12 +66,12 @@ public sealed record JobSpec(
             throw new SpecException("elastic", "needs placement.ranks_per_silo > 0: without a limit every rank always fits, so the world size never changes");
         }
 
-        if (Model.Kind == "cnn" && Data.Dataset != "fashion-mnist")
+        if (Model.Kind == "cnn" && Data.Dataset is "blobs" or "adding")
         {
-            throw new SpecException("model.kind", $"cnn needs image data (fashion-mnist), not '{Data.Dataset}'");
+            throw new SpecException("model.kind", $"cnn needs image data (fashion-mnist or image files), not '{Data.Dataset}'");
         }
 
-        if (Model.Kind == "cnn" && Model.Depth > 4)
+        if (Model.Kind == "cnn" && Data.Dataset == "fashion-mnist" && Model.Depth > 4)
         {
             throw new SpecException("model.depth", $"cnn halves 28x28 images once per stage, so at most 4 stages (got {Model.Depth})");
         }

@@ -1,6 +1,10 @@
 namespace Platform.Spec;
 
-/// <summary>The network to train: an MLP, a small CNN or a recurrent net.</summary>
+/// <summary>
+/// The network to train: a built-in MLP, CNN or recurrent net, a user's own TorchSharp module from a
+/// .NET assembly (<c>kind: assembly</c>, <c>path</c>, <c>type</c>, <c>options</c>), or a module a
+/// PyTorch user saved with <c>torch.jit.script(model).save(path)</c> (<c>kind: torchscript</c>).
+/// </summary>
 public sealed record ModelSpec(
     string Kind,
     int Depth,
@@ -9,27 +13,49 @@ public sealed record ModelSpec(
     string Init,
     string Norm,
     bool Residual,
-    string Cell)
+    string Cell,
+    string? Path = null,
+    string? Type = null,
+    IReadOnlyDictionary<string, string>? Options = null)
 {
-    public static readonly string[] Kinds = ["mlp", "cnn", "rnn"];
+    public const string Assembly = "assembly";
+    public const string TorchScript = "torchscript";
+
+    public static readonly string[] Kinds = ["mlp", "cnn", "rnn", Assembly, TorchScript];
     public static readonly string[] Activations = ["sigmoid", "tanh", "relu", "gelu"];
     public static readonly string[] Inits = ["default", "xavier", "he"];
     public static readonly string[] Norms = ["none", "batch", "layer"];
     public static readonly string[] Cells = ["rnn", "lstm", "gru"];
 
+    /// <summary>The model's code comes from the user (an assembly or a TorchScript file), shipped with the job.</summary>
+    public bool IsUserCode => Kind is Assembly or TorchScript;
+
     internal static ModelSpec Read(SpecNode n)
     {
         var kind = n.Choice("kind", "mlp", Kinds);
-        var spec = new ModelSpec(
-            kind,
-            Depth: n.Int("depth", kind == "rnn" ? 1 : 2, min: 1, max: 1000),
-            Width: n.Int("width", kind switch { "rnn" => 128, "cnn" => 32, _ => 256 }, min: 1, max: 1 << 16),
-            Activation: n.Choice("activation", kind == "rnn" ? "tanh" : "relu", Activations),
-            Init: n.Choice("init", "default", Inits),
-            Norm: n.Choice("norm", "none", Norms),
-            Residual: n.Bool("residual", false),
-            Cell: n.Choice("cell", "lstm", Cells));
+        var spec = kind switch
+        {
+            Assembly => UserCode(kind, Required(n, "path", "the .dll that holds the model"), Required(n, "type", "the model's full class name, such as MyCompany.Models.WideNet"), n.StringMap("options")),
+            TorchScript => UserCode(kind, Required(n, "path", "the file saved by torch.jit.script(model).save(...)"), null, null),
+            _ => BuiltIn(kind, n),
+        };
         n.RejectUnknownKeys();
         return spec;
     }
+
+    private static ModelSpec BuiltIn(string kind, SpecNode n) => new(
+        kind,
+        Depth: n.Int("depth", kind == "rnn" ? 1 : 2, min: 1, max: 1000),
+        Width: n.Int("width", kind switch { "rnn" => 128, "cnn" => 32, _ => 256 }, min: 1, max: 1 << 16),
+        Activation: n.Choice("activation", kind == "rnn" ? "tanh" : "relu", Activations),
+        Init: n.Choice("init", "default", Inits),
+        Norm: n.Choice("norm", "none", Norms),
+        Residual: n.Bool("residual", false),
+        Cell: n.Choice("cell", "lstm", Cells));
+
+    private static string Required(SpecNode n, string key, string what) =>
+        n.OptionalString(key) is { Length: > 0 } value ? value : throw new SpecException(n.PathOf(key), $"required for this model kind: {what}");
+
+    private static ModelSpec UserCode(string kind, string path, string? type, IReadOnlyDictionary<string, string>? options) =>
+        new(kind, 0, 0, "", "default", "none", false, "", path, type, options ?? new Dictionary<string, string>());
 }

@@ -71,6 +71,54 @@ internal sealed class SpecNode
         return items;
     }
 
+    /// <summary>A mapping of names to single values such as <c>{width: 128, blocks: 3}</c>, every value read as text.</summary>
+    public IReadOnlyDictionary<string, string> StringMap(string key)
+    {
+        var node = Find(key);
+        switch (node)
+        {
+            case null:
+            case YamlScalarNode s when IsNull(s):
+                return new Dictionary<string, string>(StringComparer.Ordinal);
+            case YamlMappingNode m:
+                var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                foreach (var entry in m.Children)
+                {
+                    var name = ((YamlScalarNode)entry.Key).Value ?? "";
+                    values[name] = entry.Value is YamlScalarNode v
+                        ? v.Value ?? ""
+                        : throw new SpecException($"{PathOf(key)}.{name}", "must be a single value, not a list or mapping");
+                }
+
+                return values;
+            default:
+                throw new SpecException(PathOf(key), "must be a mapping of names to values");
+        }
+    }
+
+    /// <summary>A list of integers such as <c>[28, 28]</c>, each within [<paramref name="min"/>, <paramref name="max"/>]; null when unset.</summary>
+    public IReadOnlyList<int>? OptionalInts(string key, int count, int min, int max)
+    {
+        var node = Find(key);
+        if (node is null || (node is YamlScalarNode s && IsNull(s)))
+        {
+            return null;
+        }
+
+        if (node is not YamlSequenceNode seq || seq.Children.Count != count)
+        {
+            throw new SpecException(PathOf(key), $"must be a list of {count} integers");
+        }
+
+        return seq.Children.Select((item, i) =>
+        {
+            var text = (item as YamlScalarNode)?.Value;
+            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+                ? v
+                : throw new SpecException($"{PathOf(key)}[{i}]", $"must be an integer between {min} and {max} (got '{text}')");
+        }).ToList();
+    }
+
     /// <summary>Whether the mapping sets <paramref name="key"/> to a value.</summary>
     public bool Has(string key) => Find(key) is { } node && !(node is YamlScalarNode s && IsNull(s));
 

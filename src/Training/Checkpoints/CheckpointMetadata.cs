@@ -16,4 +16,16 @@ public sealed record CheckpointMetadata(
     [property: JsonPropertyName("world_size")] int WorldSize,
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("loss_history")] float[] LossHistory,
-    [property: JsonPropertyName("health")] Health.HealthState? Health = null);
+    [property: JsonPropertyName("health")] Health.HealthState? Health = null)
+{
+    /// <summary>How raw inputs were turned into the model's inputs; exports write it into their metadata.</summary>
+    [JsonPropertyName("normalization")]
+    public Data.InputNormalization? Normalization { get; init; }
+
+    /// <summary>One sample's shape, without the batch dimension.</summary>
+    [JsonPropertyName("input_shape")]
+    public long[]? InputShape { get; init; }
+
+    [JsonPropertyName("outputs")]
+    public int? Outputs { get; init; }
+}

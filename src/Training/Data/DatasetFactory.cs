@@ -14,7 +14,7 @@ public static class DatasetFactory
         {
             case "fashion-mnist":
                 var (train, test) = FashionMnist.Load(spec.Dir);
-                return new DatasetPair(train.Take(spec.Limit), test, [1, 28, 28], 10, Regression: false);
+                return new DatasetPair(train.Take(spec.Limit), test, [1, 28, 28], 10, Regression: false, FashionMnist.Normalization);
             case "blobs":
                 return new DatasetPair(
                     Blobs.Make(spec.Samples, spec.Classes, seed, TrainStream).Take(spec.Limit),

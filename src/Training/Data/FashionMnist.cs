@@ -11,6 +11,9 @@ public static class FashionMnist
 
     private const float Mean = 0.2860f;
     private const float Std = 0.3530f;
+    /// <summary>What <see cref="Load"/> applies to every pixel, as exports record it.</summary>
+    public static readonly InputNormalization Normalization = new("standard", [Mean], [Std], "pixel / 255");
+
     private static readonly ConcurrentDictionary<string, Lazy<(TensorDataset Train, TensorDataset Test)>> Cache = new();
 
     public static readonly string[] Files =

@@ -4,6 +4,7 @@ using Platform.Training.Checkpoints;
 using Platform.Training.Data;
 using Platform.Training.Health;
 using Platform.Training.Models;
+using Platform.Training.Models.UserCode;
 using Platform.Training.Optim;
 using Platform.Training.Parallel;
 using Platform.Training.Runtime;
@@ -20,8 +21,8 @@ public sealed class TrainingSession : IDisposable
 {
     private const int EvalChunk = 1000;
     private readonly JobSpec spec;
-    private readonly DatasetPair data;
-    private readonly nn.Module<Tensor, Tensor> model;
+    private DatasetPair data;
+    private readonly TrainableModel model;
     private readonly IReadOnlyList<(string Name, Tensor Param)> parameters;
     private readonly IOptimizer optimizer;
     private readonly ShardSampler sampler;
@@ -33,22 +34,23 @@ public sealed class TrainingSession : IDisposable
     private readonly HealthMonitor? health;
     private List<float> losses = [];
 
-    public TrainingSession(JobSpec spec, int rank, int worldSize)
+    /// <summary>A replica of rank <paramref name="rank"/> of <paramref name="worldSize"/>; <paramref name="code"/> is the user's model code shipped with the job (model.kind assembly or torchscript).</summary>
+    public TrainingSession(JobSpec spec, int rank, int worldSize, ModelCode? code = null)
     {
         this.spec = spec;
         Rank = rank;
         WorldSize = worldSize;
         TorchRuntime.SetThreads(spec.Threads);
         data = DatasetFactory.Create(spec.Data, spec.Seed);
-        model = ModelFactory.Create(spec.Model, data.SampleShape, data.Outputs, spec.Seed);
-        parameters = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
+        model = ModelFactory.Build(spec.Model, data.SampleShape, data.Outputs, spec.Seed, code);
+        parameters = model.Module.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
         optimizer = OptimizerFactory.Create(spec.Optimizer, parameters);
         faults = new FaultInjector(spec.Faults, parameters);
         // The health rules read the same statistics, so they run whenever either is on.
         if (spec.Telemetry.Enabled || spec.Health.Enabled)
         {
             statistics = new LayerStatistics(parameters);
-            activations = new ActivationMonitor(model, spec.Telemetry.SaturationTolerance);
+            activations = new ActivationMonitor(model.Module, spec.Telemetry.SaturationTolerance);
         }
 
         Layout = new TelemetryLayout([.. parameters.Select(p => p.Name)], activations?.Names ?? []);
@@ -95,11 +97,11 @@ public sealed class TrainingSession : IDisposable
         var (epoch, batch) = (Step / BatchesPerEpoch, Step % BatchesPerEpoch);
         var lr = schedule.At(Step);
         using var scope = NewDisposeScope();
-        model.train();
-        var (x, y) = data.Train.Batch(tensor(sampler.Indices(epoch, batch)));
+        model.Module.train();
+        var (x, y) = data.Train.Batch(sampler.Indices(epoch, batch));
         activations?.Begin();
-        var loss = LossFunctions.Compute(model.call(x), y, data.Regression);
-        model.zero_grad();
+        var loss = LossFunctions.Compute(model.Forward(x), y, data.Regression);
+        model.Module.zero_grad();
         loss.backward();
         faults.Apply(Step, Rank);
 
@@ -224,19 +226,19 @@ public sealed class TrainingSession : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        model.eval();
+        model.Module.eval();
         var (correct, lossSum) = (0L, 0.0);
         var test = data.Test;
         for (var start = 0; start < test.Count; start += EvalChunk)
         {
-            var n = Math.Min(EvalChunk, test.Count - start);
-            var output = model.call(test.Inputs.narrow(0, start, n));
-            var target = test.Targets.narrow(0, start, n);
+            using var chunk = NewDisposeScope();
+            var (inputs, target) = test.Range(start, Math.Min(EvalChunk, test.Count - start));
+            var output = model.Forward(inputs);
             correct += LossFunctions.Correct(output, target, data.Regression);
             lossSum += LossFunctions.Compute(output, target, data.Regression, nn.Reduction.Sum).item<float>();
         }
 
-        model.train();
+        model.Module.train();
         return new EvalResult((double)correct / test.Count, lossSum / test.Count, test.Count);
     }
 
@@ -252,7 +254,12 @@ public sealed class TrainingSession : IDisposable
     public string SaveCheckpoint(string file)
     {
         var metadata = new CheckpointMetadata(
-            Step, Step / BatchesPerEpoch, Step % BatchesPerEpoch, spec.Seed, optimizer.Updates, WorldSize, spec.Model.Kind, [.. losses], health?.Save());
+            Step, Step / BatchesPerEpoch, Step % BatchesPerEpoch, spec.Seed, optimizer.Updates, WorldSize, spec.Model.Kind, [.. losses], health?.Save())
+        {
+            Normalization = data.Normalization,
+            InputShape = data.SampleShape,
+            Outputs = data.Outputs,
+        };
         return CheckpointFile.Write(file, metadata, CheckpointTensors());
     }
 
@@ -280,6 +287,7 @@ public sealed class TrainingSession : IDisposable
                 target.copy_(source);
             }
 
+            data = data.WithNormalization(metadata.Normalization);
             Step = metadata.Step;
             optimizer.Updates = metadata.OptimizerUpdates;
             losses = [.. metadata.LossHistory];
@@ -304,6 +312,6 @@ public sealed class TrainingSession : IDisposable
     }
 
     private IEnumerable<(string Name, Tensor Value)> CheckpointTensors() =>
-        model.state_dict().Select(kv => ($"model.{kv.Key}", kv.Value))
+        model.Module.state_dict().Select(kv => ($"model.{kv.Key}", kv.Value))
             .Concat(optimizer.State().Select(s => ($"optim.{s.Name}", s.Value)));
 }

@@ -1,0 +1,42 @@
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace Platform.Training.Models.UserCode;
+
+/// <summary>
+/// One job's own, collectible load context for the user's assemblies. TorchSharp and the platform's
+/// assemblies come from the host, so the user's module is a host <c>nn.Module</c> and shares its native
+/// library; every other dependency comes from the shipped bytes first. Two jobs with different builds
+/// of the same assembly each get their own copy, and a finished job's code can be unloaded.
+/// </summary>
+internal sealed class ModelLoadContext : AssemblyLoadContext
+{
+    private readonly Dictionary<string, CodeFile> files;
+
+    public ModelLoadContext(string jobName, ModelCode code)
+        : base($"model code of {jobName}", isCollectible: true)
+    {
+        files = new Dictionary<string, CodeFile>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in code.Files)
+        {
+            files.TryAdd(System.IO.Path.GetFileNameWithoutExtension(file.Name), file);
+        }
+    }
+
+    /// <summary>Assemblies the user's code must share with the host rather than bring its own copy of.</summary>
+    public static bool IsShared(string? name) =>
+        name is not null && (name.Equals("TorchSharp", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Platform.", StringComparison.Ordinal) || name == "platform");
+
+    public Assembly LoadMain(CodeFile main) => LoadFromStream(new MemoryStream(main.Bytes, writable: false));
+
+    protected override Assembly? Load(AssemblyName assemblyName)
+    {
+        if (IsShared(assemblyName.Name) || assemblyName.Name is null || !files.TryGetValue(assemblyName.Name, out var file))
+        {
+            // Shared, or the framework's: the default context resolves it.
+            return null;
+        }
+
+        return LoadFromStream(new MemoryStream(file.Bytes, writable: false));
+    }
+}
