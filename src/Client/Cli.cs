@@ -28,6 +28,8 @@ public static class Cli
           alerts JOB --cluster HOST:PORT,...   list the job's health findings and remedies
           report JOB --cluster HOST:PORT,... --out FILE.png
                                  draw gradient norm per layer over steps (log scale)
+          export PATH --out FILE.safetensors   a job's latest good checkpoint (checkpoints/<job id>, or one file)
+                                 as weights PyTorch loads with load_state_dict
           silo [options]                       run a silo (see: platform silo --help)
           bench overhead [--steps N] [--runs R] [--threads T] [--json FILE]
                                  time training through the grains against a plain loop
@@ -58,6 +60,7 @@ public static class Cli
                 "watch" => await WatchCommand.RunAsync(args[1..]),
                 "report" => await ReportCommand.RunAsync(args[1..]),
                 "alerts" => await AlertsCommand.RunAsync(args[1..]),
+                "export" => await ExportCommand.RunAsync(args[1..]),
                 "silo" => args.Length > 1 && args[1] is "-h" or "--help"
                     ? await Print(SiloProgram.Usage, Ok)
                     : await SiloProgram.RunAsync(args[1..]),

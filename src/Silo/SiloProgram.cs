@@ -11,7 +11,7 @@ public static class SiloProgram
     public const string Usage =
         "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost|redis] [--redis CONNECTION]\n" +
         "                     [--storage memory|redis|postgres] [--postgres CONNECTION] [--checkpoint-dir DIR] [--advertise IP] [--metrics-port M (default 9464, 0 = off)]\n" +
-        "                     [--cluster-id ID] [--service-id ID] [--device cpu]\n" +
+        "                     [--cluster-id ID] [--service-id ID] [--device cpu] [--allow-user-code]\n" +
         "  --postgres: Npgsql connection string for --storage postgres, e.g. Host=127.0.0.1;Port=5432;Username=platform;Password=...;Database=platform\n" +
         "              (the silo creates its tables in that database when they are missing)\n" +
         "every option may instead come from the environment as PLATFORM_<OPTION> (PLATFORM_SILO_PORT=11111); in a pod,\n" +
@@ -24,7 +24,7 @@ public static class SiloProgram
         SiloOptions options;
         try
         {
-            var reader = new ArgReader(args, new HashSet<string>(), ArgReader.ProcessEnvironment());
+            var reader = new ArgReader(args, new HashSet<string> { "allow-user-code" }, ArgReader.ProcessEnvironment());
             options = SiloOptions.Parse(reader);
             reader.Done(maxPositionals: 0);
         }

@@ -88,6 +88,32 @@ public sealed class JobSpecDocument
 
     public JobSpec Validate() => JobSpec.Read(new SpecNode(root, ""));
 
+    /// <summary>
+    /// Makes every relative path among <paramref name="fields"/> (dotted, such as <c>data.train</c>)
+    /// absolute against <paramref name="baseDir"/>, so that silos, whose working folders differ, read
+    /// the files the user meant. Unset fields are left alone.
+    /// </summary>
+    public JobSpecDocument ResolvePaths(string baseDir, params string[] fields)
+    {
+        foreach (var field in fields)
+        {
+            var keys = field.Split('.');
+            YamlNode? node = root;
+            foreach (var key in keys[..^1])
+            {
+                node = node is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
+            }
+
+            if (node is YamlMappingNode parent && parent.Children.TryGetValue(new YamlScalarNode(keys[^1]), out var value)
+                && value is YamlScalarNode { Value: { Length: > 0 } text } scalar && !(scalar.Style == ScalarStyle.Plain && text is "~" or "null" or "Null" or "NULL"))
+            {
+                parent.Children[new YamlScalarNode(keys[^1])] = new YamlScalarNode(Path.GetFullPath(text, baseDir)) { Style = ScalarStyle.SingleQuoted };
+            }
+        }
+
+        return this;
+    }
+
     public string ToYaml()
     {
         var writer = new StringWriter(CultureInfo.InvariantCulture);

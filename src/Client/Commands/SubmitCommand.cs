@@ -16,7 +16,7 @@ internal static class SubmitCommand
         reader.Done(maxPositionals: 1);
 
         await using var cluster = await ClusterConnection.OpenAsync(gateways);
-        var progress = await cluster.Client.GetGrain<ITrainingJobGrain>(request.JobId).SubmitAsync(new JobSubmission(request.SpecYaml, request.Resume));
+        var progress = await cluster.Client.GetGrain<ITrainingJobGrain>(request.JobId).SubmitAsync(request.Submission);
         return progress.FailureKind == FailureKind.None
             ? await Cli.Print(request.JobId, Cli.Ok)
             : await Cli.Print($"error: {progress.Error}", progress.FailureKind == FailureKind.BadInput ? Cli.BadInput : Cli.Failed);

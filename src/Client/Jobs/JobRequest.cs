@@ -1,4 +1,5 @@
 using System.Globalization;
+using Platform.Grains.Interfaces.Jobs;
 using Platform.Silo.CommandLine;
 using Platform.Spec;
 
@@ -8,8 +9,13 @@ namespace Platform.Client.Jobs;
 /// A job as the command line describes it: the spec file with its overrides applied, validated,
 /// with a job id and an absolute checkpoint directory.
 /// </summary>
-internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, bool Resume)
+internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, bool Resume, JobCodeFile[]? Code = null)
 {
+    /// <summary>Spec fields that name files: resolved against the working folder before submission, as <c>checkpoint.dir</c> is.</summary>
+    public static readonly string[] PathFields = ["model.path", "data.dir", "data.train", "data.test", "data.train_labels", "data.test_labels"];
+
+    public JobSubmission Submission => new(SpecYaml, Resume, Code);
+
     public static JobRequest From(ArgReader args, TimeProvider clock)
     {
         var file = args.Positional(0, "SPEC (a job spec YAML file)");
@@ -34,7 +40,7 @@ internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, b
             document.Remove("epochs").Set("steps", steps);
         }
 
-        var spec = document.Validate();
+        var spec = document.ResolvePaths(Environment.CurrentDirectory, PathFields).Validate();
         var checkpoints = Path.GetFullPath(spec.Checkpoint.Dir);
         document.Set($"checkpoint.dir={Quote(checkpoints)}");
         spec = document.Validate();
@@ -48,7 +54,7 @@ internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, b
             throw new UsageException($"--job-id must be a non-empty name without spaces or slashes (got '{jobId}')");
         }
 
-        return new JobRequest(jobId, document.ToYaml(), spec, resume);
+        return new JobRequest(jobId, document.ToYaml(), spec, resume, ModelCodeReader.Read(spec.Model, resume));
     }
 
     private static string NewJobId(string stem, TimeProvider clock) =>

@@ -13,7 +13,7 @@ internal static class JobRunner
     public static async Task<int> RunAsync(IClusterClient client, JobRequest request, string? summaryFile, string? reportFile, TimeProvider clock)
     {
         var job = client.GetGrain<ITrainingJobGrain>(request.JobId);
-        var progress = await job.SubmitAsync(new JobSubmission(request.SpecYaml, request.Resume));
+        var progress = await job.SubmitAsync(request.Submission);
         if (progress.FailureKind != FailureKind.None)
         {
             return await Cli.Print($"error: {progress.Error}", progress.FailureKind == FailureKind.BadInput ? Cli.BadInput : Cli.Failed);

@@ -1,9 +1,11 @@
+using Platform.Grains.Interfaces.Jobs;
+
 namespace Platform.Grains.Interfaces.Workers;
 
 /// <summary>
 /// What one rank is to do: which job, which rank of how many, and where to start from.
 /// <c>Generation</c> counts the job's (re)starts, so that a message from an earlier run is never
-/// mistaken for one of this run.
+/// mistaken for one of this run. <c>Code</c> is the user's model code, shipped with the job.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkerAssignment(
@@ -13,4 +15,5 @@ public sealed record WorkerAssignment(
     [property: Id(3)] int WorldSize,
     [property: Id(4)] string CheckpointDir,
     [property: Id(5)] string? ResumeFrom,
-    [property: Id(6)] int Generation);
+    [property: Id(6)] int Generation,
+    [property: Id(7)] JobCodeFile[]? Code = null);

@@ -14,7 +14,9 @@ namespace Platform.Grains.Jobs;
 [Orleans.Placement.PreferLocalPlacement] // on the silo the client came in through, which is known to be alive
 public sealed partial class TrainingJobGrain(
     [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobRecord> record,
+    [PersistentState("code", StorageNames.Jobs)] IPersistentState<JobCodeRecord> code,
     JobStorageSettings storage,
+    UserCodePolicy userCode,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
 {
     private static readonly TimeSpan WorkerStartTimeout = TimeSpan.FromSeconds(20);
@@ -69,6 +71,11 @@ public sealed partial class TrainingJobGrain(
             }
         }
 
+        if (spec.Model.IsUserCode && await KeepCodeAsync(spec, submission, checkpointDir) is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
         ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         outcomes.Clear();
         IReadOnlyList<SiloAddress> layout;
@@ -103,10 +110,11 @@ public sealed partial class TrainingJobGrain(
     private async Task StartRanksAsync(int workers, IReadOnlyList<SiloAddress> layout, string? resumeFrom)
     {
         Watch(workers);
+        JobCodeFile[]? shipped = code.State.Files.Count > 0 ? [.. code.State.Files] : null;
         var starts = new List<Task>();
         for (var rank = 0; rank < workers; rank++)
         {
-            var assignment = new WorkerAssignment(JobId, Job.SpecYaml, rank, workers, Job.CheckpointDir, resumeFrom, Job.Generation);
+            var assignment = new WorkerAssignment(JobId, Job.SpecYaml, rank, workers, Job.CheckpointDir, resumeFrom, Job.Generation, shipped);
             var worker = Worker(rank);
             starts.Add(RankPlacementHint.On(layout[rank], () => worker.StartAsync(assignment)));
         }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Grains.Collectives;
 using Platform.Grains.Interfaces.Collectives;
 using Platform.Grains.Interfaces.Workers;
+using Platform.Grains.Jobs;
 using Platform.Grains.Placement;
 using Platform.Grains.Telemetry;
 
@@ -9,7 +10,7 @@ namespace Platform.Grains.Workers;
 
 /// <summary>One rank: hosts the step loop on a thread of its own and forwards control to it.</summary>
 [RankPlacement]
-public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock, TensorTransportService tcp, TrainingInstruments instruments, LocalWorkers local)
+public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock, TensorTransportService tcp, TrainingInstruments instruments, LocalWorkers local, UserCodePolicy userCode)
     : Grain, IWorkerGrain
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
@@ -28,7 +29,10 @@ public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock,
             mailboxes.Remove(old);
         }
 
-        loop = new WorkerLoop(assignment, GrainFactory, Mailbox(assignment.Generation), tcp, instruments, logger, clock);
+        loop = new WorkerLoop(assignment, GrainFactory, Mailbox(assignment.Generation), tcp, instruments, logger, clock)
+        {
+            UserCodeRefusal = userCode.Allowed ? null : userCode.RefusalFor(RuntimeIdentity),
+        };
         local.Add(loop);
         loop.Start();
     }

@@ -2,12 +2,14 @@ using Microsoft.Extensions.Logging;
 using Platform.Grains.Collectives;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Grains.Interfaces.Workers;
+using Platform.Grains.Jobs;
 using Platform.Grains.Telemetry;
 using Platform.Spec;
 using Platform.Training.Checkpoints;
 using Platform.Training.Data;
 using Platform.Training.Engine;
 using Platform.Training.Health;
+using Platform.Training.Models.UserCode;
 
 namespace Platform.Grains.Workers;
 
@@ -36,6 +38,9 @@ internal sealed class WorkerLoop(
     private readonly TelemetryHistory unreported = new();
     private readonly List<AuditRecord> unreportedHealth = [];
     private RingAllReduce? reducer;
+
+    /// <summary>Why this silo refuses user code (null: it runs it); checked here too, since ranks may land on silos other than the coordinator's.</summary>
+    public string? UserCodeRefusal { get; init; }
     private long trainTicks;
     private int stepsThisRun;
 
@@ -151,7 +156,7 @@ internal sealed class WorkerLoop(
     private Func<Task> TrainToEnd()
     {
         var spec = JobSpecDocument.Parse(assignment.SpecYaml).Validate();
-        using var session = new TrainingSession(spec, assignment.Rank, assignment.WorldSize);
+        using var session = new TrainingSession(spec, assignment.Rank, assignment.WorldSize, ShippedCode(spec));
         if (assignment.ResumeFrom is not null)
         {
             session.RestoreCheckpoint(assignment.ResumeFrom);
@@ -174,6 +179,24 @@ internal sealed class WorkerLoop(
 
         var outcome = Outcome(session, spec.BatchSize);
         return () => job.WorkerCompletedAsync(outcome);
+    }
+
+    private ModelCode? ShippedCode(JobSpec spec)
+    {
+        if (!spec.Model.IsUserCode)
+        {
+            return null;
+        }
+
+        if (UserCodeRefusal is { } refusal)
+        {
+            throw new SpecException("model.kind", refusal);
+        }
+
+        var files = assignment.Code ?? [];
+        return JobCode.Mismatch(files) is { } altered
+            ? throw new SpecException("model.path", $"the bytes shipped for {altered} do not match their SHA-256")
+            : JobCode.ToModelCode(files);
     }
 
     private enum LoopEnd

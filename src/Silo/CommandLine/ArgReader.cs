@@ -56,6 +56,22 @@ public sealed class ArgReader
 
     public bool Flag(string name) => All(name).Any();
 
+    /// <summary>A flag that a container may also set as <c>PLATFORM_NAME=true|false</c> (or 1|0).</summary>
+    public bool Switch(string name)
+    {
+        if (Flag(name))
+        {
+            return true;
+        }
+
+        return environment?.GetValueOrDefault(VariableFor(name))?.ToLowerInvariant() switch
+        {
+            null or "false" or "0" => false,
+            "true" or "1" => true,
+            var other => throw new UsageException($"{VariableFor(name)}: expected true or false (got '{other}')"),
+        };
+    }
+
     public string? Value(string name) => All(name).LastOrDefault() ?? environment?.GetValueOrDefault(VariableFor(name));
 
     /// <summary>Where an option's value came from, for messages: <c>--name</c>, or the environment variable.</summary>

@@ -53,7 +53,8 @@ public static class SiloHosting
             silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (TimeSpan.FromSeconds(2), 3));
             silo.AddPlatformGrains(
                 jobs => AddJobStorage(jobs, options),
-                new JobStorageSettings { CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null });
+                new JobStorageSettings { CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null },
+                new UserCodePolicy { Allowed = options.AllowUserCode });
         });
         // A stopping silo drains its ranks (a checkpoint, then the job moves them) before it goes.
         // (DOTNET_SHUTDOWNTIMEOUTSECONDS, as deploy/k8s sets it, takes precedence.)
@@ -94,7 +95,7 @@ public static class SiloHosting
     /// <paramref name="storage"/> registers another under <see cref="StorageNames.Jobs"/>), where
     /// checkpoints go, and a clock.
     /// </summary>
-    public static ISiloBuilder AddPlatformGrains(this ISiloBuilder silo, Action<ISiloBuilder>? storage = null, JobStorageSettings? settings = null)
+    public static ISiloBuilder AddPlatformGrains(this ISiloBuilder silo, Action<ISiloBuilder>? storage = null, JobStorageSettings? settings = null, UserCodePolicy? userCode = null)
     {
         if (storage is null)
         {
@@ -106,6 +107,7 @@ public static class SiloHosting
         }
 
         silo.Services.TryAddSingleton(settings ?? new JobStorageSettings());
+        silo.Services.TryAddSingleton(userCode ?? new UserCodePolicy());
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddPlacementDirector<RankPlacementStrategy, RankPlacementDirector>();
         silo.Services.TryAddSingleton<TensorTransportService>();
@@ -117,5 +119,6 @@ public static class SiloHosting
     }
 
     /// <summary>Options for a silo living inside another process: free loopback ports, no gateway.</summary>
-    public static SiloOptions Embedded(int metricsPort = 0) => new() { SiloPort = Endpoints.FreePort(), GatewayPort = 0, MetricsPort = metricsPort };
+    /// <remarks>It runs user code: the user who starts <c>train</c> runs their own model on their own machine.</remarks>
+    public static SiloOptions Embedded(int metricsPort = 0) => new() { SiloPort = Endpoints.FreePort(), GatewayPort = 0, MetricsPort = metricsPort, AllowUserCode = true };
 }

@@ -52,6 +52,13 @@ public sealed class SiloOptions
     /// <summary>Where tensors live: <c>cpu</c> (default). <c>cuda:N</c> is recognised and refused: this version trains on CPU only.</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>
+    /// Whether jobs may bring code to run here (a model assembly, a TorchScript file): <c>--allow-user-code</c>
+    /// or <c>PLATFORM_ALLOW_USER_CODE=true</c>. Default false. Whoever can reach the gateway can then run
+    /// code on the silo with its user's rights.
+    /// </summary>
+    public bool AllowUserCode { get; set; }
+
     /// <summary>The silo's name in membership: the pod's name in Kubernetes (<c>POD_NAME</c>), else Orleans' default.</summary>
     public string? SiloName { get; set; }
 
@@ -84,6 +91,7 @@ public sealed class SiloOptions
             Redis = args.Value("redis"),
             Postgres = args.Value("postgres"),
             Device = args.Value("device") ?? "cpu",
+            AllowUserCode = args.Switch("allow-user-code"),
             ClusterId = args.Value("cluster-id") ?? args.Variable("ORLEANS_CLUSTER_ID") ?? "platform",
             ServiceId = args.Value("service-id") ?? args.Variable("ORLEANS_SERVICE_ID") ?? "platform",
             SiloName = args.Variable("POD_NAME"),

@@ -6,6 +6,9 @@ using static TorchSharp.torch;
 
 namespace Platform.Training.Checkpoints;
 
+/// <summary>One tensor of a checkpoint as stored: name, element type, shape and little-endian bytes.</summary>
+public sealed record StoredTensor(string Name, ScalarType DType, long[] Shape, byte[] Data);
+
 /// <summary>
 /// One checkpoint on disk: a JSON header (step, data position, seed) and named raw tensors, followed
 /// by a SHA-256 of everything before it, so a torn or altered file is detected on read. Written to a
@@ -68,6 +71,21 @@ public static class CheckpointFile
     /// <summary>Reads and verifies a checkpoint; the tensors are new CPU tensors owned by the caller.</summary>
     public static (CheckpointMetadata Metadata, Dictionary<string, Tensor> Tensors) Read(string path)
     {
+        var (metadata, stored) = ReadStored(path);
+        var tensors = new Dictionary<string, Tensor>(stored.Count, StringComparer.Ordinal);
+        foreach (var t in stored)
+        {
+            var tensor = empty(t.Shape, t.DType);
+            tensor.bytes = t.Data;
+            tensors[t.Name] = tensor;
+        }
+
+        return (metadata, tensors);
+    }
+
+    /// <summary>Reads and verifies a checkpoint as raw bytes per tensor, without making tensors (no native code runs).</summary>
+    public static (CheckpointMetadata Metadata, List<StoredTensor> Tensors) ReadStored(string path)
+    {
         if (!Verify(path))
         {
             throw new CheckpointCorruptException(path, File.Exists(path) ? "not a checkpoint, or checksum mismatch (truncated or altered)" : "file not found");
@@ -85,11 +103,10 @@ public static class CheckpointFile
         var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(reader.ReadBytes(reader.ReadInt32()), HeaderJson)
             ?? throw new CheckpointCorruptException(path, "empty header");
         var count = reader.ReadInt32();
-        var tensors = new Dictionary<string, Tensor>(count, StringComparer.Ordinal);
+        var tensors = new List<StoredTensor>(count);
         for (var i = 0; i < count; i++)
         {
-            var (name, tensor) = ReadTensor(reader);
-            tensors[name] = tensor;
+            tensors.Add(ReadTensor(reader));
         }
 
         return (metadata, tensors);
@@ -111,7 +128,7 @@ public static class CheckpointFile
         writer.Write(data);
     }
 
-    private static (string, Tensor) ReadTensor(BinaryReader reader)
+    private static StoredTensor ReadTensor(BinaryReader reader)
     {
         var name = reader.ReadString();
         var dtype = (ScalarType)reader.ReadInt32();
@@ -121,10 +138,7 @@ public static class CheckpointFile
             shape[d] = reader.ReadInt64();
         }
 
-        var data = reader.ReadBytes(checked((int)reader.ReadInt64()));
-        var tensor = empty(shape, dtype);
-        tensor.bytes = data;
-        return (name, tensor);
+        return new StoredTensor(name, dtype, shape, reader.ReadBytes(checked((int)reader.ReadInt64())));
     }
 
     private static void WriteBlock(BinaryWriter writer, byte[] block)

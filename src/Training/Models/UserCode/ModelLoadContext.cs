@@ -23,15 +23,11 @@ internal sealed class ModelLoadContext : AssemblyLoadContext
         }
     }
 
-    /// <summary>Assemblies the user's code must share with the host rather than bring its own copy of.</summary>
-    public static bool IsShared(string? name) =>
-        name is not null && (name.Equals("TorchSharp", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Platform.", StringComparison.Ordinal) || name == "platform");
-
     public Assembly LoadMain(CodeFile main) => LoadFromStream(new MemoryStream(main.Bytes, writable: false));
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
-        if (IsShared(assemblyName.Name) || assemblyName.Name is null || !files.TryGetValue(assemblyName.Name, out var file))
+        if (SharedAssemblies.Contains(assemblyName.Name) || assemblyName.Name is null || !files.TryGetValue(assemblyName.Name, out var file))
         {
             // Shared, or the framework's: the default context resolves it.
             return null;
