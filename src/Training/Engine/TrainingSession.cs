@@ -222,6 +222,22 @@ public sealed class TrainingSession : IDisposable
         return Math.Sqrt(sum);
     }
 
+    /// <summary>The model's outputs on <paramref name="inputs"/> (already normalised, as the data gives them), in evaluation mode.</summary>
+    public float[] Predict(Tensor inputs)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.Module.eval();
+        try
+        {
+            return model.Forward(inputs).contiguous().data<float>().ToArray();
+        }
+        finally
+        {
+            model.Module.train();
+        }
+    }
+
     public EvalResult Evaluate()
     {
         using var scope = NewDisposeScope();

@@ -16,7 +16,7 @@ internal static class AssemblyModel
 
     public static TrainableModel Load(ModelSpec spec, ModelCode code, long[] inputShape, long outputs, Func<Func<nn.Module<Tensor, Tensor>>, nn.Module<Tensor, Tensor>> seeded)
     {
-        var context = new ModelLoadContext(spec.Type!, code);
+        var context = new ModelLoadContext($"model code {code.Main.Sha256[..12]} ({spec.Type})", code);
         try
         {
             var type = FindType(spec, LoadAssembly(context, code.Main));

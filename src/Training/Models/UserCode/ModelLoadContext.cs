@@ -13,8 +13,9 @@ internal sealed class ModelLoadContext : AssemblyLoadContext
 {
     private readonly Dictionary<string, CodeFile> files;
 
-    public ModelLoadContext(string jobName, ModelCode code)
-        : base($"model code of {jobName}", isCollectible: true)
+    /// <summary>A context named <paramref name="name"/> (<c>model code SHA12 (TYPE)</c>), as <see cref="AssemblyLoadContext.All"/> lists it until it is collected.</summary>
+    public ModelLoadContext(string name, ModelCode code)
+        : base(name, isCollectible: true)
     {
         files = new Dictionary<string, CodeFile>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in code.Files)
