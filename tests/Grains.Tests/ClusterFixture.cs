@@ -13,7 +13,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddPlatformGrains());
+        // A test silo runs user code, as the silo inside `platform train` does.
+        builder.ConfigureSilo((_, silo) => silo.AddPlatformGrains(userCode: new Platform.Grains.Jobs.UserCodePolicy { Allowed = true }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
