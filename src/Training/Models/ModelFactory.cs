@@ -36,6 +36,7 @@ public static class ModelFactory
             : TorchScriptModel.Load(code);
         try
         {
+            CheckParameters(model);
             Probe(model, sampleShape, outputs);
             return model;
         }
@@ -65,6 +66,18 @@ public static class ModelFactory
         if (spec.Kind == "rnn" && shape.Length != 2)
         {
             throw new SpecException("model.kind", $"rnn takes sequences of shape [steps, features]; the data's samples are {text}");
+        }
+    }
+
+    /// <summary>The step reads gradients and weights straight from float32 host memory, as the built-in models keep them.</summary>
+    private static void CheckParameters(TrainableModel model)
+    {
+        foreach (var (name, parameter) in model.Module.named_parameters())
+        {
+            if (parameter.dtype != ScalarType.Float32 || parameter.device_type != TorchSharp.DeviceType.CPU)
+            {
+                throw new SpecException("model", $"{model.Description}'s parameter {name} is {parameter.dtype} on {parameter.device_type}; the platform trains float32 parameters created on the CPU");
+            }
         }
     }
 
