@@ -33,12 +33,13 @@ internal static class ModelAssemblies
         }
         """);
 
-    /// <summary>A library of the given source, as a <c>.dll</c> image.</summary>
-    public static byte[] Compile(string assemblyName, string source)
+    /// <summary>A library of the given source, as a <c>.dll</c> image, referencing the framework, TorchSharp and <paramref name="libraries"/>.</summary>
+    public static byte[] Compile(string assemblyName, string source, params byte[][] libraries)
     {
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll" or "TorchSharp.dll")
-            .Select(p => MetadataReference.CreateFromFile(p));
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .Concat(libraries.Select(l => MetadataReference.CreateFromImage(l)));
         var compilation = CSharpCompilation.Create(
             assemblyName,
             [CSharpSyntaxTree.ParseText(source)],
