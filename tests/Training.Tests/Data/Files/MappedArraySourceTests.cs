@@ -45,6 +45,20 @@ public sealed class MappedArraySourceTests
         Assert.True(NpzReaderTests.Same(expected, Rows(dtype)));
     }
 
+    [Theory]
+    [InlineData(1L << 28)]
+    [InlineData(1000L)]
+    public void Load_copies_every_row_into_memory(long pieceBytes)
+    {
+        using var mapped = MappedArraySource.OpenNpy(RealSets.File("digits_x.npy"), RealSets.File("digits_y.npy"));
+
+        // Small pieces stand in for a set past the 2 GB a single tensor span can hold.
+        var memory = mapped.Load(pieceBytes);
+
+        Assert.True(NpzReaderTests.Same(mapped.Range(0, mapped.Count).Inputs, memory.Inputs));
+        Assert.Equal([0L, 1, 2], memory.Targets[..3].data<long>().ToArray());
+    }
+
     [Fact]
     public void Rows_past_the_end_are_refused()
     {
