@@ -72,16 +72,4 @@ public sealed class FilesSpecTests
 
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData("dataset: blobs, train: x.npz", "data.train: only for dataset files")]
-    [InlineData("dataset: fashion-mnist, normalize: standard", "data.normalize: only for dataset files")]
-    [InlineData("dataset: blobs, seq_len: 10", "data.seq_len: only for dataset adding")]
-    [InlineData("dataset: adding, classes: 3", "data.classes: only for dataset blobs")]
-    public void Other_datasets_refuse_the_keys_they_do_not_take(string data, string expected)
-    {
-        var error = Assert.Throws<SpecException>(() => JobSpecDocument.Parse($"data: {{{data}}}").Validate());
-
-        Assert.Equal(expected, error.Message);
-    }
 }

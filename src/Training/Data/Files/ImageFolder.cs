@@ -39,12 +39,12 @@ public static class ImageFolder
 
         var first = Info(images[0].Path, field);
         var layout = train ?? new Layout(classes, channels ?? Channels(first), size?[0] ?? first.Height, size?[1] ?? first.Width);
-        var reference = train is null ? $"{name}/{Relative(root, images[0].Path)}" : "the training images";
+        var reference = train is null ? $"{name}/{Relative(root, images[0].Path)} has" : "the training images have";
         var per = layout.Channels * layout.Height * layout.Width;
         var pixels = new float[(long)images.Count * per];
         for (var i = 0; i < images.Count; i++)
         {
-            Decode(images[i].Path, field, layout, convert: channels is not null, pixels.AsSpan(i * per, per), () => $"{reference} has {layout.Channels} channel(s) but {name}/{Relative(root, images[i].Path)}");
+            Decode(images[i].Path, field, layout, convert: channels is not null, pixels.AsSpan(i * per, per), () => $"{reference} {layout.Channels} channel(s) but {name}/{Relative(root, images[i].Path)}");
         }
 
         var labels = new LabelValues(name, field, [.. images.Select(p => (double)p.Class)], [images.Count], Integers: true);
