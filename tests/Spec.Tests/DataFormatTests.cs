@@ -19,10 +19,16 @@ public sealed class DataFormatTests
     [Fact]
     public void An_existing_folder_is_images_whatever_its_name()
     {
-        var folder = Directory.CreateTempSubdirectory("images.v2-").FullName;
-
-        Assert.Equal(DataFormat.Images, DataFormats.Infer(folder));
-        Assert.Null(DataFormats.Infer(folder + ".parquet"));
+        var folder = Directory.CreateTempSubdirectory("images.v2-");
+        try
+        {
+            Assert.Equal(DataFormat.Images, DataFormats.Infer(folder.FullName));
+            Assert.Null(DataFormats.Infer(folder.FullName + ".parquet"));
+        }
+        finally
+        {
+            folder.Delete();
+        }
     }
 
     [Theory]

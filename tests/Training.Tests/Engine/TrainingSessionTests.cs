@@ -134,13 +134,17 @@ public sealed class TrainingSessionTests
         }
 
         File.WriteAllLines(train, File.ReadLines(wine).Take(61));
-        using var resumed = new TrainingSession(spec, 0, 1);
-        Assert.False(resumed.Normalization!.SameAs(saved), "the shrunk file has other statistics");
+        using (var resumed = new TrainingSession(spec, 0, 1))
+        {
+            Assert.False(resumed.Normalization!.SameAs(saved), "the shrunk file has other statistics");
 
-        resumed.RestoreCheckpoint(file);
+            resumed.RestoreCheckpoint(file);
 
-        Assert.True(resumed.Normalization!.SameAs(saved));
-        Assert.Equal(before, resumed.Evaluate());
+            Assert.True(resumed.Normalization!.SameAs(saved));
+            Assert.Equal(before, resumed.Evaluate());
+        }
+
+        Directory.Delete(dir, recursive: true);
     }
 
     private static double Train(JobSpec spec)

@@ -53,11 +53,18 @@ public sealed class ImageFolderTests
     public void An_empty_image_folder_is_refused()
     {
         var root = Directory.CreateTempSubdirectory("empty-images-");
-        root.CreateSubdirectory("cats");
+        try
+        {
+            root.CreateSubdirectory("cats");
 
-        var error = Assert.Throws<SpecException>(() => Load($"train: '{root.FullName}'"));
+            var error = Assert.Throws<SpecException>(() => Load($"train: '{root.FullName}'"));
 
-        Assert.Equal($"data.train: {root.Name} has no PNG or JPEG images in class folders (expected {root.Name}/<class>/<image>.png or .jpg)", error.Message);
+            Assert.Equal($"data.train: {root.Name} has no PNG or JPEG images in class folders (expected {root.Name}/<class>/<image>.png or .jpg)", error.Message);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
     }
 
     [Fact]
