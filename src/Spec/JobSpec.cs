@@ -76,7 +76,7 @@ public sealed record JobSpec(
             throw new SpecException("model.depth", $"cnn halves 28x28 images once per stage, so at most 4 stages (got {Model.Depth})");
         }
 
-        if (Data.IsRegression && Model.Kind == "cnn")
+        if (Data.Dataset == "adding" && Model.Kind == "cnn")
         {
             throw new SpecException("data.dataset", "adding is a sequence task; use model.kind rnn or mlp");
         }

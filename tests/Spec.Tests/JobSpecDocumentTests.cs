@@ -57,7 +57,7 @@ public sealed class JobSpecDocumentTests
     [InlineData("modle: {kind: mlp}", "modle: unknown key")]
     [InlineData("optimizer: {lr: -0.1}", "optimizer.lr: must be > 0 (got -0.1)")]
     [InlineData("batch_size: 0", "batch_size: must be >= 1 (got 0)")]
-    [InlineData("model: {kind: transformer}", "model.kind: unknown value 'transformer' (expected one of: mlp, cnn, rnn)")]
+    [InlineData("model: {kind: transformer}", "model.kind: unknown value 'transformer' (expected one of: mlp, cnn, rnn")]
     [InlineData("model: {depth: many}", "model.depth: must be an integer (got 'many')")]
     [InlineData("optimizer: {momentum: 1}", "optimizer.momentum: must be < 1")]
     [InlineData("epochs: 2\nsteps: 100", "steps: set either epochs or steps, not both")]

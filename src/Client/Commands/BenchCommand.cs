@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Bench.Allreduce;
+using Platform.Bench.Data;
 using Platform.Bench.Overhead;
 using Platform.Bench.Scaling;
 using Platform.Bench.Telemetry;
@@ -23,8 +24,9 @@ internal static class BenchCommand
             "allreduce" => await AllreduceAsync(reader),
             "scaling" => await ScalingAsync(reader),
             "telemetry" => await TelemetryAsync(reader),
+            "data" => await DataAsync(reader),
             "tcp-peer" => await TcpPeerAsync(reader),
-            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce, scaling, telemetry)"),
+            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce, scaling, telemetry, data)"),
         };
     }
 
@@ -112,6 +114,32 @@ internal static class BenchCommand
         doc["ratio"] = ratio;
         await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"telemetry ratio {ratio:0.000} (worst model)"));
         await WriteJsonAsync(json, doc);
+        return Cli.Ok;
+    }
+
+    private static async Task<int> DataAsync(ArgReader reader)
+    {
+        var runs = reader.Int("runs", min: 1) ?? 5;
+        var megabytes = reader.Int("mb", min: 1) ?? 1024;
+        var json = reader.Value("json");
+        reader.Done(maxPositionals: 1);
+
+        var r = await new DataLoadingBenchmark(megabytes, runs, Console.Error).RunAsync();
+        await Console.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"data {r.FileBytes / 1e6:0} MB npy ({r.Samples} samples of 1x28x28 float32), batch {DataLoadingBenchmark.BatchSize}: memory-mapped {r.MappedEpochsPerSecond:0.00} epochs/s, in memory {r.MemoryEpochsPerSecond:0.00} epochs/s, ratio {r.Ratio:0.000} (median of {runs} paired runs, torch threads {r.Threads})"));
+        await WriteJsonAsync(json, new JsonObject
+        {
+            ["mapped_epochs_per_s"] = r.MappedEpochsPerSecond,
+            ["memory_epochs_per_s"] = r.MemoryEpochsPerSecond,
+            ["ratio"] = r.Ratio,
+            ["samples"] = r.Samples,
+            ["file_bytes"] = r.FileBytes,
+            ["batch_size"] = DataLoadingBenchmark.BatchSize,
+            ["torch_threads"] = r.Threads,
+            ["mapped_runs"] = new JsonArray([.. r.MappedRuns.Select(v => (JsonNode?)v)]),
+            ["memory_runs"] = new JsonArray([.. r.MemoryRuns.Select(v => (JsonNode?)v)]),
+        });
         return Cli.Ok;
     }
 

@@ -1,4 +1,5 @@
 using Platform.Spec;
+using Platform.Training.Data.Files;
 
 namespace Platform.Training.Data;
 
@@ -29,6 +30,8 @@ public static class DatasetFactory
                     [spec.SeqLen, 2],
                     1,
                     Regression: true);
+            case DataSpec.FilesDataset:
+                return FileDataset.Load(spec.Files!, spec.Limit, seed);
             default:
                 throw new SpecException("data.dataset", $"unknown value '{spec.Dataset}'");
         }

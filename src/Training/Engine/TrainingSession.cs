@@ -81,6 +81,9 @@ public sealed class TrainingSession : IDisposable
     /// <summary>The model's parameters by name, in the order the telemetry arrays follow.</summary>
     public IReadOnlyList<(string Name, Tensor Param)> Parameters => parameters;
 
+    /// <summary>How raw inputs become the model's inputs; after a restore, the checkpoint's.</summary>
+    public InputNormalization? Normalization => data.Normalization;
+
     /// <summary>The parameter and activation names that the per-layer telemetry arrays follow.</summary>
     public TelemetryLayout Layout { get; }
 

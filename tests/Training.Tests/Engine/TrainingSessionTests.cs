@@ -1,5 +1,6 @@
 using Platform.Spec;
 using Platform.Training.Checkpoints;
+using Platform.Training.Data;
 using Platform.Training.Engine;
 
 namespace Platform.Training.Tests.Engine;
@@ -107,6 +108,43 @@ public sealed class TrainingSessionTests
 
         // Predicting the mean (1.0) gives MSE about 1/6; learning the task goes far below.
         Assert.True(session.Evaluate().Loss < before / 4, $"test MSE {session.Evaluate().Loss} (before {before})");
+    }
+
+    [Fact]
+    public void A_checkpoint_restores_the_normalisation_it_was_trained_with()
+    {
+        // Training on a copy of wine.csv, evaluated on the original: after the copy shrinks to its first
+        // 60 rows its statistics change, and only the checkpoint's keep the evaluation identical.
+        var dir = Directory.CreateTempSubdirectory("restore-normalisation-").FullName;
+        var (train, file) = (Path.Combine(dir, "train.csv"), Path.Combine(dir, "mid.ckpt"));
+        var wine = Tests.Data.Files.RealSets.File("wine.csv");
+        File.Copy(wine, train);
+        var spec = Tests.Data.Files.FileTraining.Job($"train: '{train}', test: '{wine}', label: class, normalize: standard", batchSize: 16);
+        InputNormalization saved;
+        EvalResult before;
+        using (var first = new TrainingSession(spec, 0, 1))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                first.RunStep();
+            }
+
+            (saved, before) = (first.Normalization!, first.Evaluate());
+            first.SaveCheckpoint(file);
+        }
+
+        File.WriteAllLines(train, File.ReadLines(wine).Take(61));
+        using (var resumed = new TrainingSession(spec, 0, 1))
+        {
+            Assert.False(resumed.Normalization!.SameAs(saved), "the shrunk file has other statistics");
+
+            resumed.RestoreCheckpoint(file);
+
+            Assert.True(resumed.Normalization!.SameAs(saved));
+            Assert.Equal(before, resumed.Evaluate());
+        }
+
+        Directory.Delete(dir, recursive: true);
     }
 
     private static double Train(JobSpec spec)
