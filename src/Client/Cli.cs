@@ -39,6 +39,8 @@ public static class Cli
                                  samples/s of 1 rank x 2 threads against 2 ranks x 1 thread
           bench telemetry [--steps N] [--runs R] [--json FILE]
                                  step time with per-layer telemetry on against off (MLP and CNN)
+          bench data [--mb S] [--runs R] [--json FILE]
+                                 epochs/s reading a memory-mapped npy file against the same data in memory
         """;
 
     public static async Task<int> RunAsync(string[] args)

@@ -56,9 +56,11 @@ public sealed class ShardSampler
     }
 
     /// <summary>Fisher-Yates over [0, n) with a generator seeded by (seed, epoch).</summary>
-    public static int[] Permutation(int n, long seed, int epoch)
+    public static int[] Permutation(int n, long seed, int epoch) => Shuffle(n, SplitMix64.For(seed, 1000 + epoch));
+
+    /// <summary>Fisher-Yates over [0, n), drawing from <paramref name="rng"/>.</summary>
+    public static int[] Shuffle(int n, SplitMix64 rng)
     {
-        var rng = SplitMix64.For(seed, 1000 + epoch);
         var p = new int[n];
         for (var i = 0; i < n; i++)
         {

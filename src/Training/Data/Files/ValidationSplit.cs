@@ -21,19 +21,7 @@ public static class ValidationSplit
         }
 
         var held = (int)Math.Clamp(Math.Round(count * fraction), 1, count - 1);
-        var rng = SplitMix64.For(seed, Stream);
-        var rows = new long[count];
-        for (var i = 0; i < count; i++)
-        {
-            rows[i] = i;
-        }
-
-        for (var i = count - 1; i > 0; i--)
-        {
-            var j = rng.NextInt(i + 1);
-            (rows[i], rows[j]) = (rows[j], rows[i]);
-        }
-
+        var rows = ShardSampler.Shuffle(count, SplitMix64.For(seed, Stream)).Select(r => (long)r).ToArray();
         return ([.. rows[held..].Order()], [.. rows[..held].Order()]);
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
+using Platform.Tests.Shared;
 
 namespace Platform.Training.Tests.Data.Files;
 
@@ -10,8 +10,6 @@ namespace Platform.Training.Tests.Data.Files;
 /// </summary>
 internal static class RealSets
 {
-    // Debian's interpreter, where python3-numpy, python3-sklearn and python3-pil install; another python3 on the PATH lacks them.
-    private const string Python = "/usr/bin/python3";
     private const string Packages = "python3-numpy python3-sklearn python3-pil";
 
     private static readonly Lazy<string> Folder = new(Make);
@@ -25,7 +23,7 @@ internal static class RealSets
 
     private static string Make()
     {
-        var script = Path.Combine(Root(), "tests", "fixtures", "data", "make_sets.py");
+        var script = DebianPython.RepoPath("tests", "fixtures", "data", "make_sets.py");
         var hash = Convert.ToHexString(SHA256.HashData(System.IO.File.ReadAllBytes(script)))[..12].ToLowerInvariant();
         var dir = Path.Combine(Path.GetTempPath(), $"platform-real-sets-{hash}");
         var complete = Path.Combine(dir, ".complete");
@@ -34,13 +32,16 @@ internal static class RealSets
             return dir;
         }
 
-        if (!System.IO.File.Exists(Python))
+        var work = $"{dir}-{Guid.NewGuid():N}";
+        try
         {
-            throw new InvalidOperationException($"{Python} not found: the data-file tests need Debian's python3 with {Packages} (apt-get install {Packages})");
+            DebianPython.Run(script, work);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"the data-file tests need Debian's python3 with {Packages} (apt-get install {Packages}): {e.Message}");
         }
 
-        var work = $"{dir}-{Guid.NewGuid():N}";
-        Run(script, work);
         System.IO.File.WriteAllText(Path.Combine(work, ".complete"), "");
         try
         {
@@ -53,36 +54,5 @@ internal static class RealSets
         }
 
         return dir;
-    }
-
-    private static void Run(string script, string output)
-    {
-        var start = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(output);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("make_sets.py ran for more than 3 minutes");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"make_sets.py failed (exit {process.ExitCode}; it needs {Packages} for {Python}): {errors.Result.Trim()}");
-        }
-    }
-
-    private static string Root()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "Platform.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Platform.sln not found above the test folder");
     }
 }
