@@ -41,7 +41,8 @@ public sealed class OwnModelTests
     public async Task Two_ranks_on_two_silo_processes_train_a_model_whose_file_they_never_see()
     {
         var client = Directory.CreateDirectory(Path.Combine(work, "client")).FullName;
-        var spec = UserBuild(client);
+        // Two silos on this machine: one torch thread each, so they do not compete for its cores.
+        var spec = UserBuild(client, extra: "threads: 1");
         var silos = await SiloProcess.StartClusterAsync(Repo.PlatformDll, Directory.CreateDirectory(Path.Combine(work, "silos")).FullName, 2, null, "--allow-user-code");
         try
         {
@@ -96,22 +97,23 @@ public sealed class OwnModelTests
 
     /// <summary>
     /// A user's folder: their build output in <c>build/</c> and the example spec pointing at it by a
-    /// relative path, with one line of it changed when asked.
+    /// relative path, with one line of its model replaced (<paramref name="modelLine"/>, such as
+    /// <c>type: A.B</c>) and <paramref name="extra"/> top-level lines added when asked.
     /// </summary>
-    private static string UserBuild(string folder, string? change = null)
+    private static string UserBuild(string folder, string? modelLine = null, string extra = "")
     {
         var build = Directory.CreateDirectory(Path.Combine(folder, "build")).FullName;
         File.Copy(Path.Combine(AppContext.BaseDirectory, "MyModels.dll"), Path.Combine(build, "MyModels.dll"), overwrite: true);
         var text = File.ReadAllText(Repo.Example("own-model/own-model.yaml"))
             .Replace("path: examples/own-model/build/MyModels.dll", "path: build/MyModels.dll", StringComparison.Ordinal);
-        if (change is not null)
+        if (modelLine is not null)
         {
-            var key = change.Split(':')[0];
-            text = string.Join('\n', text.Split('\n').Select(l => l.TrimStart().StartsWith(key + ":", StringComparison.Ordinal) ? $"  {change}" : l));
+            var key = modelLine.Split(':')[0];
+            text = string.Join('\n', text.Split('\n').Select(l => l.StartsWith($"  {key}:", StringComparison.Ordinal) ? $"  {modelLine}" : l));
         }
 
         var spec = Path.Combine(folder, "spec.yaml");
-        File.WriteAllText(spec, text + "threads: 1\n");
+        File.WriteAllText(spec, $"{text}\n{extra}\n");
         return spec;
     }
 
