@@ -72,14 +72,16 @@ public sealed partial class TrainingJobGrain
             return;
         }
 
+        var hosts = (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToList();
         if (Job.State != JobState.Running)
         {
-            // Paused ranks step no more; the deadline starts again on resume.
+            // Paused ranks step no more; the deadline starts again on resume. Room that silos make
+            // meanwhile is taken on resume: the ranks then stop together after their first step.
             Watch(Job.Workers);
+            await GrowIfRoomAsync(hosts);
             return;
         }
 
-        var hosts = (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToList();
         var active = hosts.Select(s => s.ToParsableString()).ToHashSet();
         if (Job.Silos.Select((silo, rank) => (silo, rank)).FirstOrDefault(s => !active.Contains(s.silo) && lastHeard.ContainsKey(s.rank)) is ({ } gone, var lostRank))
         {

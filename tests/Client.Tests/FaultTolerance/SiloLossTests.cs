@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Platform.Bench.Cluster;
+using Platform.Client.Jobs;
+using Platform.Grains.Interfaces.Jobs;
+using Platform.Silo.Hosting;
 
 namespace Platform.Client.Tests.FaultTolerance;
 
@@ -107,7 +110,18 @@ public sealed class SiloLossTests
             await WaitForStepAsync(silos[0].Gateway, "elastic", 70);
             await silos[2].StopAsync(); // SIGTERM, as a node drain or a rolling update sends
             Assert.Contains("rank(s) drained", silos[2].Output, StringComparison.Ordinal);
-            joined = await SiloProcess.StartAsync(Repo.PlatformDll, work, ["--clustering", "redis", "--redis", redis.Connection, .. ClusterStorage]);
+
+            // Paused while a silo joins, so the job cannot finish before it sees the room, however fast the machine.
+            await WaitForAuditAsync(silos[0].Gateway, "elastic", "drain");
+            await using (var cluster = await ClusterConnection.OpenAsync(Endpoints.ParseList(silos[0].Gateway, "gateway")))
+            {
+                var grain = cluster.Client.GetGrain<ITrainingJobGrain>("elastic");
+                await grain.PauseAsync();
+                joined = await SiloProcess.StartAsync(Repo.PlatformDll, work, ["--clustering", "redis", "--redis", redis.Connection, .. ClusterStorage]);
+                await WaitForOutputAsync([.. silos, joined], "room for 3 ranks (running 2)");
+                await grain.ResumeAsync();
+            }
+
             var (exit, _, stderr) = await elastic.WaitAsync(TimeSpan.FromMinutes(3));
             Assert.True(exit == 0, stderr);
 
@@ -164,6 +178,15 @@ public sealed class SiloLossTests
         while (!(await PlatformProcess.RunAsync(work, "alerts", jobId, "--cluster", gateway)).Stdout.Contains($"remedy   {kind}", StringComparison.Ordinal))
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(2), $"job {jobId} has no {kind} in its audit");
+        }
+    }
+
+    private static async Task WaitForOutputAsync(IEnumerable<SiloProcess> silos, string text)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (!silos.Any(s => s.Output.Contains(text, StringComparison.Ordinal)))
+        {
+            await Task.Delay(100, deadline.Token);
         }
     }
 
