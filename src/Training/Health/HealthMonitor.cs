@@ -190,6 +190,8 @@ public sealed class HealthMonitor
 
         foreach (var (action, f) in actions.DistinctBy(a => a.Action))
         {
+            // A remedy taken for one rule is its own episode: a clip for a spike must not hide a clip for an explosion.
+            var cause = string.Join('+', actions.Where(a => a.Action == action).Select(a => a.Finding.Rule).Distinct().Order(StringComparer.Ordinal));
             switch (action)
             {
                 case "clip":
@@ -197,7 +199,7 @@ public sealed class HealthMonitor
                     if (t.GlobalGradNorm > limit)
                     {
                         d.ClipScale = limit / t.GlobalGradNorm;
-                        Remedy(d, step, "clip", [], t.GlobalGradNorm, limit, $"global norm {Describe(t.GlobalGradNorm)} clipped to {Describe(limit)} ({r.ClipMode})");
+                        Remedy(d, step, "clip", [], t.GlobalGradNorm, limit, $"global norm {Describe(t.GlobalGradNorm)} clipped to {Describe(limit)} ({r.ClipMode})", cause);
                     }
 
                     break;
@@ -209,7 +211,7 @@ public sealed class HealthMonitor
                 case "layer_scale":
                     trustMode = r.LayerScope == "all";
                     d.LayerScales = LayerScales(t, trustMode ? [.. weights.Select(w => layout.Layers[w])] : f.Layers);
-                    Remedy(d, step, "layer_scale", f.Layers, d.LayerScales.Max(), r.MaxLayerScale, $"{(trustMode ? "every layer" : $"{f.Layers.Count} layer(s)")} scaled to a trust ratio of {Describe(r.Trust)}, largest factor {Describe(d.LayerScales.Max())}");
+                    Remedy(d, step, "layer_scale", f.Layers, d.LayerScales.Max(), r.MaxLayerScale, $"{(trustMode ? "every layer" : $"{f.Layers.Count} layer(s)")} scaled to a trust ratio of {Describe(r.Trust)}, largest factor {Describe(d.LayerScales.Max())}", cause);
                     break;
             }
         }
@@ -370,16 +372,19 @@ public sealed class HealthMonitor
         }
     }
 
-    private void Remedy(StepDecision d, int step, string action, IReadOnlyList<string> layers, double value, double threshold, string detail)
+    private void Remedy(StepDecision d, int step, string action, IReadOnlyList<string> layers, double value, double threshold, string detail, string cause = "")
     {
         d.Remedies.Add(action);
-        Record(d, step, HealthRecordKind.Remedy, action, layers, value, threshold, detail);
+        Record(d, step, HealthRecordKind.Remedy, action, layers, value, threshold, detail, cause);
     }
 
-    /// <summary>An episode goes into the audit when it starts and again once per cool-down while it lasts.</summary>
-    private void Record(StepDecision d, int step, HealthRecordKind kind, string name, IReadOnlyList<string> layers, double value, double threshold, string detail)
+    /// <summary>
+    /// An episode (a rule's finding, or a remedy for the rules that called for it) goes into the audit
+    /// when it starts and again once per cool-down while it lasts.
+    /// </summary>
+    private void Record(StepDecision d, int step, HealthRecordKind kind, string name, IReadOnlyList<string> layers, double value, double threshold, string detail, string cause = "")
     {
-        var key = $"{kind}:{name}:{string.Join(',', layers)}";
+        var key = $"{kind}:{name}:{cause}:{string.Join(',', layers)}";
         var discrete = name is "rollback" or "skip" or "stop" or "pause" or "lr_down" or "lr_up" or "nonfinite";
         if (!discrete && lastRecorded.TryGetValue(key, out var last) && step - last < Math.Max(1, spec.Remedies.Cooldown))
         {

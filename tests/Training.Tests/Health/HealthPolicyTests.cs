@@ -1,5 +1,6 @@
 using Platform.Spec;
 using Platform.Training.Engine;
+using Platform.Training.Health;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Tests.Health;
@@ -47,6 +48,24 @@ public sealed class HealthPolicyTests
         Assert.Equal([60, 61], skipped);
         Assert.True(double.IsFinite(session.ParameterL2()));
         Assert.True(session.Evaluate().Accuracy > 0.9);
+    }
+
+    [Fact]
+    public void A_clip_for_an_exploding_norm_is_in_the_audit_even_within_the_cool_down_of_a_clip_for_a_spike()
+    {
+        // Small spikes (z-score clips) just before a huge one: the huge one's clip is another rule's episode.
+        var faults = "[{step: 70, kind: scale, factor: 20}, {step: 72, kind: scale, factor: 1000000}]";
+        var spec = Spec($"{{exploding: {{max_norm: 1000, z_threshold: 2.5}}, remedies: {{clip_mode: zscore, cooldown: 50}}}}", faults);
+        using var session = new TrainingSession(spec, 0, 1);
+        var records = new List<HealthRecord>();
+        while (!session.Finished)
+        {
+            records.AddRange(session.RunStep().Health.Records);
+        }
+
+        var clips = records.Where(r => r.Name == "clip").Select(r => r.Step).ToList();
+        Assert.Contains(70, clips);
+        Assert.Contains(72, clips);
     }
 
     [Fact]
