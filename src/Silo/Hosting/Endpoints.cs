@@ -39,7 +39,6 @@ public static class Endpoints
             ? list
             : throw new UsageException($"{option}: expected a comma-separated list of HOST:PORT");
 
-    /// <summary>A TCP port on loopback that was free a moment ago.</summary>
     /// <summary>Whether a listener could take <paramref name="port"/> on every interface now.</summary>
     public static bool IsFree(int port)
     {
@@ -55,10 +54,35 @@ public static class Endpoints
         }
     }
 
+    /// <summary>
+    /// A TCP port that was free a moment ago, for a listener to take soon after. It is drawn below the
+    /// kernel's ephemeral range, which outgoing connections take their local ports from: a port from
+    /// inside it (what binding port 0 gives) can be taken by any connection in the meantime, and was
+    /// (a silo failing to start with "address already in use" while other tests connected).
+    /// </summary>
     public static int FreePort()
     {
+        var (low, high) = (10000, EphemeralStart() - 1);
+        for (var attempt = 0; high > low && attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(low, high + 1);
+            if (IsFree(port))
+            {
+                return port;
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The first port of the kernel's ephemeral range (Linux: <c>ip_local_port_range</c>; 49152 elsewhere, IANA's).</summary>
+    private static int EphemeralStart()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out var start)
+            ? start
+            : 49152;
     }
 }
