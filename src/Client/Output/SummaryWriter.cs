@@ -26,6 +26,8 @@ internal static class SummaryWriter
         ["error"] = s.Error,
         ["last_checkpoint"] = s.LastCheckpoint,
         ["silos"] = new JsonArray([.. s.Silos.Select(a => (JsonNode)a)]),
+        ["allreduce_transport"] = s.Transport,
+        ["threads"] = s.Threads > 0 ? s.Threads : null,
         ["loss_history"] = new JsonArray([.. s.LossHistory.Select(Number)]),
     };
 

@@ -22,7 +22,9 @@ public sealed record JobSummary(
     [property: Id(14)] string? Error,
     [property: Id(15)] string? LastCheckpoint,
     [property: Id(16)] ImmutableArray<string> Silos,
-    [property: Id(17)] ImmutableArray<double> RankParameterL2 = default);
+    [property: Id(17)] ImmutableArray<double> RankParameterL2 = default,
+    [property: Id(18)] string? Transport = null,
+    [property: Id(19)] int Threads = 0);
 
 /// <summary>
 /// One finding or remedy: at which step, which rule or action (<see cref="Kind"/>), the layers

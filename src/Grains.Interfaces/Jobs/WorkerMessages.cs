@@ -32,7 +32,9 @@ public sealed record WorkerOutcome(
     [property: Id(6)] double ParameterL2,
     [property: Id(7)] double SamplesPerSecond,
     [property: Id(8)] double TrainSeconds,
-    [property: Id(9)] ImmutableArray<double> LossHistory);
+    [property: Id(9)] ImmutableArray<double> LossHistory,
+    [property: Id(10)] string? Transport = null,
+    [property: Id(11)] int Threads = 0);
 
 /// <summary>A checkpoint written by rank 0.</summary>
 [GenerateSerializer, Immutable]

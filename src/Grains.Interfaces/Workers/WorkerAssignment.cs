@@ -5,7 +5,9 @@ namespace Platform.Grains.Interfaces.Workers;
 /// <summary>
 /// What one rank is to do: which job, which rank of how many, and where to start from.
 /// <c>Generation</c> counts the job's (re)starts, so that a message from an earlier run is never
-/// mistaken for one of this run. <c>Code</c> is the user's model code, shipped with the job.
+/// mistaken for one of this run. <c>Code</c> is the user's model code, shipped with the job;
+/// <c>RanksOnMachine</c> counts the job's ranks placed on this rank's machine (its own included), which
+/// share its cores.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkerAssignment(
@@ -16,4 +18,5 @@ public sealed record WorkerAssignment(
     [property: Id(4)] string CheckpointDir,
     [property: Id(5)] string? ResumeFrom,
     [property: Id(6)] int Generation,
-    [property: Id(7)] JobCodeFile[]? Code = null);
+    [property: Id(7)] JobCodeFile[]? Code = null,
+    [property: Id(8)] int RanksOnMachine = 1);

@@ -11,6 +11,12 @@ namespace Platform.Grains.Collectives;
 /// </summary>
 internal sealed class RingAllReduce(int rank, int worldSize, IRingTransport transport, WireCodec codec, CancellationToken cancel) : IGradientReducer, IDisposable
 {
+    /// <summary>The transport the ring runs on: <c>tcp</c> or <c>orleans</c>.</summary>
+    public string Transport { get; init; } = "orleans";
+
+    /// <summary>Why <c>auto</c> settled for Orleans messages; null when it did not have to.</summary>
+    public string? Fallback { get; init; }
+
     public long AverageInPlace(float[] data, int step)
     {
         var sent = 0L;

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Platform.Grains.Interfaces.Collectives;
 
 namespace Platform.Grains.Collectives;
@@ -13,49 +14,86 @@ internal sealed record RingPosition(string Prefix, int Rank, int WorldSize, int 
 /// <summary>
 /// Builds a rank's allreduce over the chosen transport. For <c>tcp</c>, the rank asks the next
 /// rank's grain for its silo's tensor endpoint, connects and names the link, and waits for the
-/// previous rank to do the same towards it.
+/// previous rank to do the same towards it. For <c>auto</c>, every rank tries that within
+/// <see cref="ProbeTimeout"/>, and the ranks vote in one allreduce over Orleans messages, which
+/// always work: direct links only if every rank has both of its own, else Orleans messages for all.
 /// </summary>
 internal static class RingBuilder
 {
+    /// <summary>How long <c>auto</c> waits for the direct links before it settles for Orleans messages.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+
     public static RingAllReduce Build(
         RingPosition position,
         string transport,
         WireCodec codec,
-        int chunkKb,
+        int? chunkKb,
         TimeSpan timeout,
         ICollectivePeer next,
         ChunkMailbox mailbox,
         TensorTransportService tcp,
         CancellationToken cancel)
     {
-        var chunkValues = Math.Max(1, chunkKb * 1024 / codec.BytesPerValue);
-        IRingTransport link = transport == "tcp"
-            ? ConnectTcp(position, codec, chunkValues, timeout, next, tcp, cancel)
-            : new OrleansRingTransport(next, mailbox, position.Generation, codec, chunkValues, timeout, cancel);
-        return new RingAllReduce(position.Rank, position.WorldSize, link, codec, cancel);
+        int ChunkValues(string t) => Math.Max(1, (chunkKb ?? Spec.AllreduceSpec.DefaultChunkKb(t)) * 1024 / codec.BytesPerValue);
+        IRingTransport Orleans() => new OrleansRingTransport(next, mailbox, position.Generation, codec, ChunkValues("orleans"), timeout, cancel);
+        switch (transport)
+        {
+            case "tcp":
+                return new RingAllReduce(position.Rank, position.WorldSize, ConnectTcp(position, codec, ChunkValues("tcp"), timeout, timeout, next, tcp, cancel), codec, cancel) { Transport = "tcp" };
+            case "orleans":
+                return new RingAllReduce(position.Rank, position.WorldSize, Orleans(), codec, cancel) { Transport = "orleans" };
+        }
+
+        TcpRingTransport? direct = null;
+        string? failure = null;
+        try
+        {
+            direct = ConnectTcp(position, codec, ChunkValues("tcp"), Min(ProbeTimeout, timeout), timeout, next, tcp, cancel);
+        }
+        catch (Exception e) when (e is TimeoutException or SocketException or IOException or OrleansException)
+        {
+            failure = e.Message;
+        }
+
+        var orleans = Orleans();
+        var vote = new[] { direct is null ? 0f : 1f };
+        new RingAllReduce(position.Rank, position.WorldSize, orleans, codec, cancel).AverageInPlace(vote, step: -1);
+        if (vote[0] * position.WorldSize > position.WorldSize - 0.5f)
+        {
+            return new RingAllReduce(position.Rank, position.WorldSize, direct!, codec, cancel) { Transport = "tcp" };
+        }
+
+        direct?.Dispose();
+        return new RingAllReduce(position.Rank, position.WorldSize, orleans, codec, cancel)
+        {
+            Transport = "orleans",
+            Fallback = failure ?? "another rank could not reach its next rank's silo directly",
+        };
     }
 
     private static TcpRingTransport ConnectTcp(
-        RingPosition position, WireCodec codec, int chunkValues, TimeSpan timeout, ICollectivePeer next, TensorTransportService tcp, CancellationToken cancel)
+        RingPosition position, WireCodec codec, int chunkValues, TimeSpan connect, TimeSpan timeout, ICollectivePeer next, TensorTransportService tcp, CancellationToken cancel)
     {
         var mine = position.KeyOf(position.Rank);
         var incoming = tcp.Expect(mine);
         try
         {
-            var endpoint = Wait(next.GetTransportEndpointAsync(), timeout, cancel);
-            var outgoing = Wait(TensorTransportService.ConnectAsync(endpoint, position.KeyOf(position.Next), cancel), timeout, cancel);
-            var from = Wait(incoming, timeout, cancel);
+            var endpoint = Wait(next.GetTransportEndpointAsync(), connect, cancel);
+            var outgoing = Wait(TensorTransportService.ConnectAsync(endpoint, position.KeyOf(position.Next), cancel), connect, cancel);
+            var from = Wait(incoming, connect, cancel);
             return new TcpRingTransport(outgoing, from, codec, chunkValues, timeout);
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"rank {position.Rank}: the ring's TCP links were not up within {timeout.TotalSeconds:0} s");
+            throw new TimeoutException($"rank {position.Rank}: the ring's TCP links were not up within {connect.TotalSeconds:0} s");
         }
         finally
         {
             tcp.Forget(mine);
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static T Wait<T>(Task<T> task, TimeSpan timeout, CancellationToken cancel) => task.WaitAsync(timeout, cancel).GetAwaiter().GetResult();
 }

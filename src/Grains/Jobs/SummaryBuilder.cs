@@ -27,6 +27,8 @@ internal static class SummaryBuilder
             Error: record.Error,
             LastCheckpoint: record.Checkpoints.Count > 0 ? record.Checkpoints[^1].File : null,
             Silos: [.. record.Silos],
-            RankParameterL2: [.. (ranks ?? []).OrderBy(o => o.Rank).Select(o => o.ParameterL2)]);
+            RankParameterL2: [.. (ranks ?? []).OrderBy(o => o.Rank).Select(o => o.ParameterL2)],
+            Transport: outcome?.Transport,
+            Threads: outcome?.Threads ?? 0);
     }
 }

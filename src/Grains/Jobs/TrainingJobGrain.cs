@@ -114,7 +114,8 @@ public sealed partial class TrainingJobGrain(
         var starts = new List<Task>();
         for (var rank = 0; rank < workers; rank++)
         {
-            var assignment = new WorkerAssignment(JobId, Job.SpecYaml, rank, workers, Job.CheckpointDir, resumeFrom, Job.Generation, shipped);
+            var sharing = layout.Take(workers).Count(s => s.Endpoint.Address.Equals(layout[rank].Endpoint.Address));
+            var assignment = new WorkerAssignment(JobId, Job.SpecYaml, rank, workers, Job.CheckpointDir, resumeFrom, Job.Generation, shipped, sharing);
             var worker = Worker(rank);
             starts.Add(RankPlacementHint.On(layout[rank], () => worker.StartAsync(assignment)));
         }

@@ -156,7 +156,9 @@ internal sealed class WorkerLoop(
     private Func<Task> TrainToEnd()
     {
         var spec = JobSpecDocument.Parse(assignment.SpecYaml).Validate();
-        using var session = new TrainingSession(spec, assignment.Rank, assignment.WorldSize, ShippedCode(spec));
+        // Ranks on one machine share its cores: one rank per core would oversubscribe it with torch threads.
+        var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, assignment.RanksOnMachine));
+        using var session = new TrainingSession(spec, assignment.Rank, assignment.WorldSize, ShippedCode(spec), threads);
         if (assignment.ResumeFrom is not null)
         {
             session.RestoreCheckpoint(assignment.ResumeFrom);
@@ -164,6 +166,7 @@ internal sealed class WorkerLoop(
 
         using var ring = Reducer(spec);
         Volatile.Write(ref reducer, ring);
+        Describe(session, ring);
         var end = Train(session, spec, ring);
         var step = session.Step;
         if (end == LoopEnd.Cancelled)
@@ -376,6 +379,22 @@ internal sealed class WorkerLoop(
             cancel.Token);
     }
 
+    /// <summary>Says in the job's log how rank 0 trains: its torch threads and the allreduce's transport (and why, when auto fell back).</summary>
+    private void Describe(TrainingSession session, RingAllReduce? ring)
+    {
+        if (ring?.Fallback is { } why)
+        {
+            logger.LogWarning("Job {Job} rank {Rank}: allreduce over Orleans messages, not direct TCP links: {Reason}", assignment.JobId, assignment.Rank, why);
+        }
+
+        if (assignment.Rank == 0)
+        {
+            logger.LogInformation(
+                "Job {Job}: {World} rank(s), {Threads} torch thread(s) each ({Sharing} rank(s) share this machine's {Cores} cores), allreduce {Transport}",
+                assignment.JobId, assignment.WorldSize, session.Threads, assignment.RanksOnMachine, Environment.ProcessorCount, ring?.Transport ?? "none (one rank)");
+        }
+    }
+
     private void Checkpoint(TrainingSession session, CheckpointDirectory checkpoints, int keep)
     {
         var file = checkpoints.FileFor(session.Step);
@@ -400,7 +419,9 @@ internal sealed class WorkerLoop(
             session.ParameterL2(),
             seconds > 0 ? stepsThisRun * (double)batch / seconds : 0,
             seconds,
-            [.. losses.Select(l => (double)l)]);
+            [.. losses.Select(l => (double)l)],
+            reducer?.Transport,
+            session.Threads);
     }
 
     private static void Wait(Task task) => task.GetAwaiter().GetResult();

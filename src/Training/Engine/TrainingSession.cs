@@ -34,13 +34,18 @@ public sealed class TrainingSession : IDisposable
     private readonly HealthMonitor? health;
     private List<float> losses = [];
 
-    /// <summary>A replica of rank <paramref name="rank"/> of <paramref name="worldSize"/>; <paramref name="code"/> is the user's model code shipped with the job (model.kind assembly or torchscript).</summary>
-    public TrainingSession(JobSpec spec, int rank, int worldSize, ModelCode? code = null)
+    /// <summary>
+    /// A replica of rank <paramref name="rank"/> of <paramref name="worldSize"/>; <paramref name="code"/> is the
+    /// user's model code shipped with the job (model.kind assembly or torchscript), <paramref name="threads"/>
+    /// the torch thread count when the spec sets none (default: one per core).
+    /// </summary>
+    public TrainingSession(JobSpec spec, int rank, int worldSize, ModelCode? code = null, int? threads = null)
     {
         this.spec = spec;
         Rank = rank;
         WorldSize = worldSize;
-        TorchRuntime.SetThreads(spec.Threads);
+        Threads = spec.Threads ?? threads ?? Environment.ProcessorCount;
+        TorchRuntime.SetThreads(Threads);
         data = DatasetFactory.Create(spec.Data, spec.Seed);
         model = ModelFactory.Build(spec.Model, data.SampleShape, data.Outputs, spec.Seed, code);
         parameters = model.Module.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
@@ -62,6 +67,9 @@ public sealed class TrainingSession : IDisposable
     }
 
     public int Rank { get; }
+
+    /// <summary>Torch threads this replica set for its process.</summary>
+    public int Threads { get; }
 
     public int WorldSize { get; }
 
