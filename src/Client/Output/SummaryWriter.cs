@@ -28,6 +28,7 @@ internal static class SummaryWriter
         ["silos"] = new JsonArray([.. s.Silos.Select(a => (JsonNode)a)]),
         ["allreduce_transport"] = s.Transport,
         ["threads"] = s.Threads > 0 ? s.Threads : null,
+        ["step_phases_ms"] = s.PhaseMs is { } phases ? new JsonObject(phases.Select(p => KeyValuePair.Create(p.Key, Number(p.Value)))) : null,
         ["loss_history"] = new JsonArray([.. s.LossHistory.Select(Number)]),
     };
 

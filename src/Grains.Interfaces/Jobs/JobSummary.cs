@@ -24,7 +24,8 @@ public sealed record JobSummary(
     [property: Id(16)] ImmutableArray<string> Silos,
     [property: Id(17)] ImmutableArray<double> RankParameterL2 = default,
     [property: Id(18)] string? Transport = null,
-    [property: Id(19)] int Threads = 0);
+    [property: Id(19)] int Threads = 0,
+    [property: Id(20)] Dictionary<string, double>? PhaseMs = null);
 
 /// <summary>
 /// One finding or remedy: at which step, which rule or action (<see cref="Kind"/>), the layers

@@ -34,7 +34,8 @@ public sealed record WorkerOutcome(
     [property: Id(8)] double TrainSeconds,
     [property: Id(9)] ImmutableArray<double> LossHistory,
     [property: Id(10)] string? Transport = null,
-    [property: Id(11)] int Threads = 0);
+    [property: Id(11)] int Threads = 0,
+    [property: Id(12)] Dictionary<string, double>? PhaseMs = null);
 
 /// <summary>A checkpoint written by rank 0.</summary>
 [GenerateSerializer, Immutable]

@@ -67,8 +67,17 @@ internal sealed class TcpRingTransport : IRingTransport
             return;
         }
 
-        // Double-buffered: chunk k+1 is read from the socket while chunk k is being reduced.
+        // Double-buffered: chunk k+1 is read from the socket while chunk k is being reduced. One
+        // chunk (a segment of a small model) is read right here: a thread hand-off costs more.
         var chunks = (target.Length + chunkValues - 1) / chunkValues;
+        if (chunks == 1)
+        {
+            var bytes = target.Length * codec.BytesPerValue;
+            ReceiveAll(buffers[0].AsSpan(0, bytes));
+            codec.Decode(buffers[0].AsSpan(0, bytes), target, add);
+            return;
+        }
+
         var pending = ReceiveChunk(0, target.Length);
         for (var k = 0; k < chunks; k++)
         {
@@ -105,7 +114,17 @@ internal sealed class TcpRingTransport : IRingTransport
     {
         while (buffer.Length > 0)
         {
-            var n = incoming.Receive(buffer);
+            int n;
+            try
+            {
+                n = incoming.Receive(buffer);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
+            {
+                // The same words as over Orleans messages: the step deadline passed with no data.
+                throw new TimeoutException($"no allreduce data from the previous rank within {timeout.TotalSeconds:0} s (recovery.step_timeout_seconds)");
+            }
+
             buffer = n > 0 ? buffer[n..] : throw new IOException("the previous rank closed its connection");
         }
     }

@@ -29,6 +29,7 @@ internal static class SummaryBuilder
             Silos: [.. record.Silos],
             RankParameterL2: [.. (ranks ?? []).OrderBy(o => o.Rank).Select(o => o.ParameterL2)],
             Transport: outcome?.Transport,
-            Threads: outcome?.Threads ?? 0);
+            Threads: outcome?.Threads ?? 0,
+            PhaseMs: outcome?.PhaseMs);
     }
 }

@@ -421,7 +421,8 @@ internal sealed class WorkerLoop(
             seconds,
             [.. losses.Select(l => (double)l)],
             reducer?.Transport,
-            session.Threads);
+            session.Threads,
+            new Dictionary<string, double>(session.Phases.MedianMs()));
     }
 
     private static void Wait(Task task) => task.GetAwaiter().GetResult();

@@ -68,6 +68,9 @@ public sealed class TrainingSession : IDisposable
 
     public int Rank { get; }
 
+    /// <summary>Where this replica's step time goes, phase by phase.</summary>
+    public StepPhases Phases { get; } = new();
+
     /// <summary>Torch threads this replica set for its process.</summary>
     public int Threads { get; }
 
@@ -105,16 +108,21 @@ public sealed class TrainingSession : IDisposable
     public StepResult RunStep(IGradientReducer? reducer = null, bool requestStop = false, bool requestPause = false)
     {
         var started = Stopwatch.GetTimestamp();
+        // The time since the end of the previous step is the caller's: reporting, checkpoints.
+        Phases.Mark(StepPhase.Reporting);
         var (epoch, batch) = (Step / BatchesPerEpoch, Step % BatchesPerEpoch);
         var lr = schedule.At(Step);
         using var scope = NewDisposeScope();
         model.Module.train();
         var (x, y) = data.Train.Batch(sampler.Indices(epoch, batch));
+        Phases.Mark(StepPhase.Data);
         activations?.Begin();
         var loss = LossFunctions.Compute(model.Forward(x), y, data.Regression);
+        Phases.Mark(StepPhase.Forward);
         model.Module.zero_grad();
         loss.backward();
         faults.Apply(Step, Rank);
+        Phases.Mark(StepPhase.Backward);
 
         // The extras ride along with the gradients: activation figures, the stop and pause requests, then the loss.
         var extras = activations?.Read() is { } a ? [.. a, 0f, 0f, 0f] : new float[3];
@@ -125,13 +133,17 @@ public sealed class TrainingSession : IDisposable
         if (reducer is not null && WorldSize > 1)
         {
             gradients.Gather(extras);
+            Phases.Mark(StepPhase.CopyIn);
             var exchange = Stopwatch.GetTimestamp();
             bytes = reducer.AverageInPlace(gradients.Values, Step);
             allreduceSeconds = Stopwatch.GetElapsedTime(exchange).TotalSeconds;
+            Phases.Mark(StepPhase.Allreduce);
             gradients.Scatter(extras);
+            Phases.Mark(StepPhase.CopyOut);
         }
 
         var before = statistics?.BeforeUpdate();
+        Phases.Mark(StepPhase.Statistics);
         var value = extras[^1];
         var (stopAgreed, pauseAgreed) = (extras[^3] > 0f, extras[^2] > 0f);
         var samples = (int)x.shape[0];
@@ -156,8 +168,10 @@ public sealed class TrainingSession : IDisposable
 
         // The health policy decides before the optimizer touches the weights.
         var decision = health?.Decide(Step, telemetry) ?? StepDecision.None;
+        Phases.Mark(StepPhase.Health);
         if (decision.Rollback)
         {
+            Phases.EndStep();
             return new StepResult(Step, epoch, value, lr, samples, telemetry with { StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds }, decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
         }
 
@@ -177,7 +191,9 @@ public sealed class TrainingSession : IDisposable
             applied = ApplyScales(decision, telemetry);
             lr *= decision.LrScale;
             optimizer.Step(lr);
+            Phases.Mark(StepPhase.Optimizer);
             updates = statistics?.UpdateNorms() ?? [];
+            Phases.Mark(StepPhase.Statistics);
         }
 
         Step++;
@@ -191,6 +207,8 @@ public sealed class TrainingSession : IDisposable
             StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
         };
         health?.Applied(telemetry);
+        Phases.Mark(StepPhase.Health);
+        Phases.EndStep();
         return new StepResult(Step, epoch, value, lr, samples, telemetry, decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
     }
 

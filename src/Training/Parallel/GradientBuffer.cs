@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Platform.Training.Telemetry;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Parallel;
@@ -6,11 +6,12 @@ namespace Platform.Training.Parallel;
 /// <summary>
 /// All of a model's gradients as one flat float buffer, in parameter order, followed by a few extra
 /// values (the step's loss, per-rank activation figures), so that one allreduce averages them all.
-/// Gathered after backward, scattered back before the optimizer step.
+/// Gathered after backward, scattered back before the optimizer step, each a plain copy between the
+/// gradients' host memory and the buffer: no tensor is made on the way.
 /// </summary>
 internal sealed class GradientBuffer(IReadOnlyList<(string Name, Tensor Param)> parameters, int extras)
 {
-    private readonly long[] sizes = parameters.Select(p => p.Param.numel()).ToArray();
+    private readonly int[] sizes = [.. parameters.Select(p => checked((int)p.Param.numel()))];
     private readonly float[] values = new float[parameters.Sum(p => p.Param.numel()) + extras];
 
     public float[] Values => values;
@@ -20,32 +21,40 @@ internal sealed class GradientBuffer(IReadOnlyList<(string Name, Tensor Param)> 
     public void Gather(ReadOnlySpan<float> extraValues)
     {
         extraValues.CopyTo(values.AsSpan(GradientLength));
-        using var scope = NewDisposeScope();
-        using var flat = cat(parameters.Select(p => (p.Param.grad ?? zeros_like(p.Param)).flatten()).ToArray());
-        MemoryMarshal.Cast<byte, float>(flat.bytes).CopyTo(values.AsSpan(0, GradientLength));
+        var offset = 0;
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            var target = values.AsSpan(offset, sizes[i]);
+            if (parameters[i].Param.grad is { } g)
+            {
+                HostMemory.Floats(g).CopyTo(target);
+            }
+            else
+            {
+                // A parameter the loss did not reach contributes zeros, as every rank agrees.
+                target.Clear();
+            }
+
+            offset += sizes[i];
+        }
     }
 
     /// <summary>Writes the (averaged) gradients back and the (averaged) extra values into <paramref name="extraValues"/>.</summary>
     public void Scatter(Span<float> extraValues)
     {
         values.AsSpan(GradientLength).CopyTo(extraValues);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var flat = tensor(values).narrow(0, 0, GradientLength);
-        var offset = 0L;
+        var offset = 0;
         for (var i = 0; i < sizes.Length; i++)
         {
             var p = parameters[i].Param;
-            var slice = flat.narrow(0, offset, sizes[i]).view_as(p);
-            if (p.grad is { } g)
+            if (p.grad is null)
             {
-                g.copy_(slice);
-            }
-            else
-            {
-                p.grad = slice.clone().DetachFromDisposeScope();
+                // Another rank's loss reached it: this rank needs the averaged gradient too.
+                using var noGrad = no_grad();
+                p.grad = zeros_like(p).DetachFromDisposeScope();
             }
 
+            values.AsSpan(offset, sizes[i]).CopyTo(HostMemory.Floats(p.grad!));
             offset += sizes[i];
         }
     }
