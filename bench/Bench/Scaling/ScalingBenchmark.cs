@@ -5,12 +5,17 @@ using Platform.Bench.Cluster;
 namespace Platform.Bench.Scaling;
 
 /// <summary>
-/// Training throughput of one rank with 2 torch threads against 2 ranks with 1 thread each, on two
-/// silo processes, for the fashion MLP and the CNN. Throughput is samples per second of step time
-/// (forward, backward, allreduce, update) as the job's rank 0 measures it, median of the runs.
+/// Training throughput of 2 ranks on two silo processes, with the job defaults (transport and threads
+/// chosen by the platform), against the best single-rank configuration (1 and 2 torch threads both
+/// tried) and against PyTorch DDP over gloo on the same machine, all alternating run by run, for the
+/// fashion MLP and the CNN. The platform's figure is samples per second of step time as the job's rank
+/// 0 measures it; the two-rank step's phases (forward, backward, copies, allreduce wait, ...) are the
+/// medians over steps, then over runs.
 /// </summary>
-public sealed class ScalingBenchmark(string platformDll, int steps, int runs, string transport, TextWriter log)
+public sealed class ScalingBenchmark(string platformDll, int steps, int runs, string transport, bool ddp, TextWriter log)
 {
+    private static readonly int[] SingleRankThreads = [1, 2];
+
     public async Task<IReadOnlyList<ScalingResult>> RunAsync()
     {
         var work = Directory.CreateTempSubdirectory("scaling-bench-").FullName;
@@ -22,18 +27,7 @@ public sealed class ScalingBenchmark(string platformDll, int steps, int runs, st
             var results = new List<ScalingResult>();
             foreach (var (name, model) in BenchJobs.Models)
             {
-                await TrainAsync(client, model, work, workers: 1, threads: 2); // warm-up: loads the data in the silo
-                await TrainAsync(client, model, work, workers: 2, threads: 1);
-                var (one, two) = (new List<double>(), new List<double>());
-                for (var run = 0; run < runs; run++)
-                {
-                    one.Add(await TrainAsync(client, model, work, workers: 1, threads: 2));
-                    two.Add(await TrainAsync(client, model, work, workers: 2, threads: 1));
-                    await log.WriteLineAsync($"{name} run {run + 1}/{runs}: 1 rank {one[^1]:0} samples/s, 2 ranks {two[^1]:0} samples/s");
-                }
-
-                var (a, b) = (BenchStats.Median(one), BenchStats.Median(two));
-                results.Add(new ScalingResult(name, a, b, b / a));
+                results.Add(await ModelAsync(client, name, model, work));
             }
 
             return results;
@@ -45,12 +39,57 @@ public sealed class ScalingBenchmark(string platformDll, int steps, int runs, st
         }
     }
 
-    private async Task<double> TrainAsync(IClusterClient client, string model, string work, int workers, int threads)
+    private async Task<ScalingResult> ModelAsync(IClusterClient client, string name, string model, string work)
     {
-        var spec = BenchJobs.Spec(model, steps, work, $"workers: {workers}", $"threads: {threads}", $"allreduce: {{transport: {transport}}}");
-        return (await BenchJobs.RunToEndAsync(client, $"scaling-{workers}", spec)).SamplesPerSecond;
+        // Warm-up: loads the data in both silos.
+        await TrainAsync(client, model, work, workers: 2, threads: null);
+        var single = SingleRankThreads.ToDictionary(t => t, _ => new List<double>());
+        var (two, peer) = (new List<double>(), new List<double>());
+        var phases = new List<IReadOnlyDictionary<string, double>>();
+        for (var run = 0; run < runs; run++)
+        {
+            foreach (var threads in SingleRankThreads)
+            {
+                single[threads].Add((await TrainAsync(client, model, work, workers: 1, threads)).SamplesPerSecond);
+            }
+
+            var summary = await TrainAsync(client, model, work, workers: 2, threads: null);
+            two.Add(summary.SamplesPerSecond);
+            phases.Add(summary.PhaseMs ?? []);
+            if (ddp)
+            {
+                peer.Add(await DdpPeer.RunAsync(name, steps));
+            }
+
+            await log.WriteLineAsync($"{name} run {run + 1}/{runs}: 1 rank {string.Join(", ", single.Select(s => $"x {s.Key} thread(s) {s.Value[^1]:0}"))}, 2 ranks {two[^1]:0} samples/s{(ddp ? $", PyTorch DDP {peer[^1]:0}" : "")}");
+        }
+
+        var (bestThreads, best) = single.Select(s => (s.Key, BenchStats.Median(s.Value))).MaxBy(s => s.Item2);
+        var twoRanks = BenchStats.Median(two);
+        var medianPhases = phases.SelectMany(p => p.Keys).Distinct().ToDictionary(k => k, k => BenchStats.Median([.. phases.Where(p => p.ContainsKey(k)).Select(p => p[k])]));
+        var peerMedian = ddp ? BenchStats.Median(peer) : (double?)null;
+        return new ScalingResult(name, best, bestThreads, single.ToDictionary(s => s.Key, s => BenchStats.Median(s.Value)), twoRanks, twoRanks / best, peerMedian, twoRanks / peerMedian, medianPhases);
+    }
+
+    private async Task<Grains.Interfaces.Jobs.JobSummary> TrainAsync(IClusterClient client, string model, string work, int workers, int? threads)
+    {
+        var spec = BenchJobs.Spec(model, steps, work, $"workers: {workers}", threads is { } t ? $"threads: {t}" : "", $"allreduce: {{transport: {transport}}}");
+        return await BenchJobs.RunToEndAsync(client, $"scaling-{workers}", spec);
     }
 }
 
-/// <summary>Samples per second with 1 rank (2 threads) and 2 ranks (1 thread each), and their ratio.</summary>
-public sealed record ScalingResult(string Model, double OneRank, double TwoRanks, double Ratio);
+/// <summary>
+/// Samples per second of the best single-rank configuration (and of each thread count tried), of 2
+/// ranks with the job defaults, their ratio, PyTorch DDP's figure and the ratio to it when it ran, and
+/// the two-rank step's median milliseconds per phase.
+/// </summary>
+public sealed record ScalingResult(
+    string Model,
+    double OneRank,
+    int OneRankThreads,
+    IReadOnlyDictionary<int, double> OneRankByThreads,
+    double TwoRanks,
+    double Ratio,
+    double? Ddp,
+    double? DdpRatio,
+    IReadOnlyDictionary<string, double> TwoRankPhasesMs);

@@ -65,20 +65,43 @@ internal static class BenchCommand
 
     private static async Task<int> ScalingAsync(ArgReader reader)
     {
-        var steps = reader.Int("steps", min: 10) ?? 200;
+        var steps = reader.Int("steps", min: 10) ?? 400;
         var runs = reader.Int("runs", min: 1) ?? 3;
-        var transport = reader.Value("transport") ?? "tcp";
+        var transport = reader.Value("transport") ?? "auto";
         var json = reader.Value("json");
+        var withDdp = (reader.Value("ddp") ?? "auto") switch
+        {
+            "auto" => DdpPeer.Unavailable() is null,
+            "on" => DdpPeer.Unavailable() is { } why ? throw new UsageException($"--ddp on: {why}") : true,
+            "off" => false,
+            var other => throw new UsageException($"--ddp: expected auto, on or off (got '{other}')"),
+        };
         reader.Done(maxPositionals: 1);
+        if (!withDdp && DdpPeer.Unavailable() is { } missing)
+        {
+            await Console.Error.WriteLineAsync($"PyTorch DDP is not run: {missing}");
+        }
 
-        var results = await new ScalingBenchmark(PlatformDll, steps, runs, transport, Console.Error).RunAsync();
-        var doc = new JsonObject { ["transport"] = transport, ["steps"] = steps };
+        var results = await new ScalingBenchmark(PlatformDll, steps, runs, transport, withDdp, Console.Error).RunAsync();
+        var doc = new JsonObject { ["transport"] = transport, ["steps"] = steps, ["runs"] = runs };
         foreach (var r in results)
         {
+            var peer = r.Ddp is { } d ? string.Create(CultureInfo.InvariantCulture, $"; PyTorch DDP gloo 2 x 1 thread {d:0} samples/s, ratio to DDP {r.DdpRatio:0.000}") : "";
             await Console.Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"scaling {r.Model}: 1 rank x 2 threads {r.OneRank:0} samples/s, 2 ranks x 1 thread on 2 silos {r.TwoRanks:0} samples/s, ratio {r.Ratio:0.000} ({transport} transport)"));
-            doc[r.Model] = new JsonObject { ["one_rank"] = r.OneRank, ["two_ranks"] = r.TwoRanks, ["ratio"] = r.Ratio };
+                $"scaling {r.Model}: best single rank (x {r.OneRankThreads} thread(s)) {r.OneRank:0} samples/s, 2 ranks on 2 silos (defaults) {r.TwoRanks:0} samples/s, ratio {r.Ratio:0.000}{peer}"));
+            await Console.Out.WriteLineAsync($"  two-rank step, median ms: {string.Join(", ", r.TwoRankPhasesMs.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.000}")))}");
+            doc[r.Model] = new JsonObject
+            {
+                ["one_rank"] = r.OneRank,
+                ["one_rank_threads"] = r.OneRankThreads,
+                ["one_rank_by_threads"] = new JsonObject(r.OneRankByThreads.Select(t => KeyValuePair.Create(t.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)t.Value))),
+                ["two_ranks"] = r.TwoRanks,
+                ["ratio"] = r.Ratio,
+                ["ddp"] = r.Ddp,
+                ["ratio_to_ddp"] = r.DdpRatio,
+                ["two_ranks_phases_ms"] = new JsonObject(r.TwoRankPhasesMs.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            };
         }
 
         await WriteJsonAsync(json, doc);
