@@ -77,19 +77,26 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(string platformDll, string workDir, params string[] args)
-    {
-        var silo = new SiloProcess(platformDll, workDir, args);
-        await silo.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return silo;
-    }
+    public static Task<SiloProcess> StartAsync(string platformDll, string workDir, params string[] args) =>
+        ReadyAsync(new SiloProcess(platformDll, workDir, args));
 
     /// <summary>Starts a silo configured only by environment variables, as a pod is (its ports included).</summary>
-    public static async Task<SiloProcess> StartWithEnvironmentAsync(string platformDll, string workDir, IReadOnlyDictionary<string, string> environment)
+    public static Task<SiloProcess> StartWithEnvironmentAsync(string platformDll, string workDir, IReadOnlyDictionary<string, string> environment) =>
+        ReadyAsync(new SiloProcess(platformDll, workDir, [], environment));
+
+    /// <summary>Waits until the silo says it is ready; one that never does is killed, not left behind.</summary>
+    private static async Task<SiloProcess> ReadyAsync(SiloProcess silo)
     {
-        var silo = new SiloProcess(platformDll, workDir, [], environment);
-        await silo.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return silo;
+        try
+        {
+            await silo.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts <paramref name="count"/> silos; with localhost clustering the first is the primary.</summary>
@@ -98,8 +105,17 @@ public sealed class SiloProcess : IAsyncDisposable
         string[] clustering = redis is null ? [.. extra] : ["--clustering", "redis", "--redis", redis, .. extra];
         var first = await StartAsync(platformDll, workDir, clustering);
         string[] rest = redis is null ? ["--primary", $"127.0.0.1:{first.SiloPort}", .. extra] : clustering;
-        var others = await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => StartAsync(platformDll, workDir, rest)));
-        return [first, .. others];
+        var starting = Enumerable.Range(1, count - 1).Select(_ => StartAsync(platformDll, workDir, rest)).ToList();
+        try
+        {
+            return [first, .. await Task.WhenAll(starting)];
+        }
+        catch
+        {
+            // A silo that did not start must not leave the others running behind the caller's back.
+            await Task.WhenAll(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result.DisposeAsync().AsTask()).Append(first.DisposeAsync().AsTask()));
+            throw;
+        }
     }
 
     /// <summary>Stops the silo as SIGTERM would on a node: it leaves the cluster in order.</summary>

@@ -17,22 +17,27 @@ internal sealed class RingAllReduce(int rank, int worldSize, IRingTransport tran
     /// <summary>Why <c>auto</c> settled for Orleans messages; null when it did not have to.</summary>
     public string? Fallback { get; init; }
 
-    public long AverageInPlace(float[] data, int step)
+    public long AverageInPlace(float[] data, int step) => AverageInPlace(data, 0, data.Length, step, 0);
+
+    public long AverageInPlace(float[] data, int start, int count, int step, int slot)
     {
+        // Every exchange of a step has its own phases, so a bucket's chunks never meet another's.
+        var first = slot * 2 * (worldSize - 1);
+        var range = new Range(start, count);
         var sent = 0L;
         for (var round = 0; round < worldSize - 1; round++)
         {
-            sent += Exchange(data, step, round, send: Mod(rank - round), receive: Mod(rank - round - 1), add: true);
+            sent += Exchange(data, range, step, first + round, send: Mod(rank - round), receive: Mod(rank - round - 1), add: true);
         }
 
-        var (start, length) = Segment(Mod(rank + 1), data.Length);
-        var owned = data.AsSpan(start, length);
+        var (ownedStart, length) = Segment(Mod(rank + 1), count);
+        var owned = data.AsSpan(start + ownedStart, length);
         TensorPrimitives.Multiply(owned, 1f / worldSize, owned);
         codec.RoundTrip(owned);
 
         for (var round = 0; round < worldSize - 1; round++)
         {
-            sent += Exchange(data, step, worldSize - 1 + round, send: Mod(rank + 1 - round), receive: Mod(rank - round), add: false);
+            sent += Exchange(data, range, step, first + worldSize - 1 + round, send: Mod(rank + 1 - round), receive: Mod(rank - round), add: false);
         }
 
         return sent;
@@ -40,16 +45,18 @@ internal sealed class RingAllReduce(int rank, int worldSize, IRingTransport tran
 
     public void Dispose() => transport.Dispose();
 
-    /// <summary>One round; returns the bytes sent (payload as encoded on the wire).</summary>
-    private long Exchange(float[] data, int step, int phase, int send, int receive, bool add)
+    /// <summary>One round over <paramref name="range"/> of <paramref name="data"/>; returns the bytes sent (payload as encoded on the wire).</summary>
+    private long Exchange(float[] data, Range range, int step, int phase, int send, int receive, bool add)
     {
-        var (sendStart, sendLength) = Segment(send, data.Length);
-        var sending = transport.SendAsync(data, sendStart, sendLength, step, phase);
-        var (receiveStart, receiveLength) = Segment(receive, data.Length);
-        transport.Receive(data.AsSpan(receiveStart, receiveLength), step, phase, add);
+        var (sendStart, sendLength) = Segment(send, range.Count);
+        var sending = transport.SendAsync(data, range.Start + sendStart, sendLength, step, phase);
+        var (receiveStart, receiveLength) = Segment(receive, range.Count);
+        transport.Receive(data.AsSpan(range.Start + receiveStart, receiveLength), step, phase, add);
         sending.Wait(cancel);
         return (long)sendLength * codec.BytesPerValue;
     }
+
+    private readonly record struct Range(int Start, int Count);
 
     private (int Start, int Length) Segment(int index, int length)
     {

@@ -23,6 +23,9 @@ internal sealed class FaultInjector
         }
     }
 
+    /// <summary>Whether a gradient fault hits this rank at <paramref name="step"/>.</summary>
+    public bool Hits(int step, int rank) => faults.Any(f => !f.IsStall && f.Hits(step, rank));
+
     public void Apply(int step, int rank)
     {
         foreach (var fault in faults.Where(f => !f.IsStall && f.Hits(step, rank)))

@@ -32,6 +32,7 @@ public sealed class TrainingSession : IDisposable
     private readonly LayerStatistics? statistics;
     private readonly ActivationMonitor? activations;
     private readonly HealthMonitor? health;
+    private readonly BucketedExchange? buckets;
     private List<float> losses = [];
 
     /// <summary>
@@ -61,6 +62,11 @@ public sealed class TrainingSession : IDisposable
         Layout = new TelemetryLayout([.. parameters.Select(p => p.Name)], activations?.Names ?? []);
         health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout) : null;
         gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + 3);
+        if (worldSize > 1 && spec.Allreduce.BucketKb > 0)
+        {
+            buckets = new BucketedExchange(gradients, new BackwardSignals(model.Module, parameters), spec.Allreduce.BucketKb * 256);
+        }
+
         sampler = new ShardSampler(data.Train.Count, spec.BatchSize, rank, worldSize, spec.Seed);
         TotalSteps = spec.Steps ?? (spec.Epochs!.Value * sampler.BatchesPerEpoch);
         schedule = new LearningRateSchedule(spec.Schedule, spec.Optimizer.Lr, TotalSteps);
@@ -117,6 +123,13 @@ public sealed class TrainingSession : IDisposable
         var (x, y) = data.Train.Batch(sampler.Indices(epoch, batch));
         Phases.Mark(StepPhase.Data);
         activations?.Begin();
+        // Buckets of gradients average while backward goes on; a step whose gradients a fault corrupts waits for it.
+        var overlapped = reducer is not null && buckets is not null;
+        if (overlapped)
+        {
+            buckets!.Begin(reducer!, Step, overlap: !faults.Hits(Step, Rank));
+        }
+
         var loss = LossFunctions.Compute(model.Forward(x), y, data.Regression);
         Phases.Mark(StepPhase.Forward);
         model.Module.zero_grad();
@@ -130,7 +143,16 @@ public sealed class TrainingSession : IDisposable
         extras[^2] = requestPause ? 1f : 0f;
         extras[^1] = loss.item<float>();
         var (allreduceSeconds, bytes) = (0.0, 0L);
-        if (reducer is not null && WorldSize > 1)
+        if (overlapped)
+        {
+            var exchange = Stopwatch.GetTimestamp();
+            bytes = buckets!.Finish(extras);
+            allreduceSeconds = Stopwatch.GetElapsedTime(exchange).TotalSeconds;
+            Phases.Mark(StepPhase.Allreduce);
+            gradients.Scatter(extras);
+            Phases.Mark(StepPhase.CopyOut);
+        }
+        else if (reducer is not null && WorldSize > 1)
         {
             gradients.Gather(extras);
             Phases.Mark(StepPhase.CopyIn);
@@ -352,6 +374,7 @@ public sealed class TrainingSession : IDisposable
 
     public void Dispose()
     {
+        buckets?.Dispose();
         optimizer.Dispose();
         model.Dispose();
     }

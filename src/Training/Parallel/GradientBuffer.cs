@@ -16,26 +16,39 @@ internal sealed class GradientBuffer(IReadOnlyList<(string Name, Tensor Param)> 
 
     public float[] Values => values;
 
-    private int GradientLength => values.Length - extras;
+    /// <summary>Each parameter's number of values, in parameter order.</summary>
+    public IReadOnlyList<int> Sizes => sizes;
+
+    /// <summary>Where the extra values start: after every gradient.</summary>
+    public int GradientLength => values.Length - extras;
+
+    public int Extras => extras;
 
     public void Gather(ReadOnlySpan<float> extraValues)
     {
-        extraValues.CopyTo(values.AsSpan(GradientLength));
+        SetExtras(extraValues);
         var offset = 0;
         for (var i = 0; i < sizes.Length; i++)
         {
-            var target = values.AsSpan(offset, sizes[i]);
-            if (parameters[i].Param.grad is { } g)
-            {
-                HostMemory.Floats(g).CopyTo(target);
-            }
-            else
-            {
-                // A parameter the loss did not reach contributes zeros, as every rank agrees.
-                target.Clear();
-            }
-
+            CopyIn(i, offset);
             offset += sizes[i];
+        }
+    }
+
+    public void SetExtras(ReadOnlySpan<float> extraValues) => extraValues.CopyTo(values.AsSpan(GradientLength));
+
+    /// <summary>Copies parameter <paramref name="index"/>'s gradient to <paramref name="offset"/> of the buffer.</summary>
+    public void CopyIn(int index, int offset)
+    {
+        var target = values.AsSpan(offset, sizes[index]);
+        if (parameters[index].Param.grad is { } g)
+        {
+            HostMemory.Floats(g).CopyTo(target);
+        }
+        else
+        {
+            // A parameter the loss did not reach contributes zeros, as every rank agrees.
+            target.Clear();
         }
     }
 
