@@ -46,6 +46,20 @@ public sealed class DataParallelTests(ClusterFixture fixture)
     [Theory]
     [InlineData("orleans")]
     [InlineData("tcp")]
+    public async Task Gradients_averaged_bucket_by_bucket_during_backward_give_the_bits_of_one_allreduce_after_it(string transport)
+    {
+        // Two ranks: each value is the same sum of two, however the buffer is cut into buckets.
+        var after = await TrainAsync(workers: 2, transport: transport, bucketKb: 0);
+        var small = await TrainAsync(workers: 2, transport: transport, bucketKb: 64);
+        var large = await TrainAsync(workers: 2, transport: transport);
+
+        Assert.Equal(after.ParameterL2, small.ParameterL2);
+        Assert.Equal(after.ParameterL2, large.ParameterL2);
+    }
+
+    [Theory]
+    [InlineData("orleans")]
+    [InlineData("tcp")]
     public async Task Cancelling_a_multi_rank_job_stops_every_rank_promptly(string transport)
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>($"dp-cancel-{Guid.NewGuid():N}");
@@ -71,16 +85,16 @@ public sealed class DataParallelTests(ClusterFixture fixture)
         Assert.True(Relative(full.ParameterL2, compressed.ParameterL2) < 1e-2, $"parameter_l2 {full.ParameterL2} vs {compressed.ParameterL2}");
     }
 
-    private async Task<JobSummary> TrainAsync(int workers, int batch = 128, string compression = "none", string transport = "orleans")
+    private async Task<JobSummary> TrainAsync(int workers, int batch = 128, string compression = "none", string transport = "orleans", int bucketKb = 1024)
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>($"dp-{workers}-{Guid.NewGuid():N}");
-        await job.SubmitAsync(new JobSubmission(Spec(workers, batch, compression, transport, epochs: 1), Resume: false));
+        await job.SubmitAsync(new JobSubmission(Spec(workers, batch, compression, transport, epochs: 1, bucketKb), Resume: false));
         var done = await TrainingJobGrainTests.WaitForEndAsync(job);
         Assert.True(done.State == JobState.Completed, $"{workers}-rank job ended {done.State}: {done.Error}");
         return (await job.GetSummaryAsync())!;
     }
 
-    private string Spec(int workers, int batch, string compression, string transport, int epochs) => $"""
+    private string Spec(int workers, int batch, string compression, string transport, int epochs, int bucketKb = 1024) => $"""
             model: {"{"}kind: mlp, depth: 2, width: 256, activation: relu, init: he{"}"}
             data: {"{"}dataset: fashion-mnist, limit: 3200{"}"}
             optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
@@ -90,7 +104,7 @@ public sealed class DataParallelTests(ClusterFixture fixture)
             workers: {workers}
             seed: 1
             threads: 1
-            allreduce: {"{"}compression: {compression}, transport: {transport}{"}"}
+            allreduce: {"{"}compression: {compression}, transport: {transport}, bucket_kb: {bucketKb}{"}"}
             checkpoint: {"{"}dir: '{checkpoints}'{"}"}
             """;
 
