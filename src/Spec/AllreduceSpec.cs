@@ -12,7 +12,7 @@ namespace Platform.Spec;
 public sealed record AllreduceSpec(string Transport, string Compression, int? ChunkKb, int BucketKb = AllreduceSpec.DefaultBucketKb)
 {
     /// <summary>Default bucket size: measured by bench scaling on the fashion MLP and the CNN.</summary>
-    public const int DefaultBucketKb = 1024;
+    public const int DefaultBucketKb = 256;
 
     public const string Auto = "auto";
 

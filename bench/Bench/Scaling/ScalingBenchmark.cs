@@ -12,7 +12,7 @@ namespace Platform.Bench.Scaling;
 /// 0 measures it; the two-rank step's phases (forward, backward, copies, allreduce wait, ...) are the
 /// medians over steps, then over runs.
 /// </summary>
-public sealed class ScalingBenchmark(string platformDll, int steps, int runs, string transport, bool ddp, TextWriter log)
+public sealed class ScalingBenchmark(string platformDll, int steps, int runs, string transport, bool ddp, int? bucketKb, TextWriter log)
 {
     private static readonly int[] SingleRankThreads = [1, 2];
 
@@ -73,7 +73,8 @@ public sealed class ScalingBenchmark(string platformDll, int steps, int runs, st
 
     private async Task<Grains.Interfaces.Jobs.JobSummary> TrainAsync(IClusterClient client, string model, string work, int workers, int? threads)
     {
-        var spec = BenchJobs.Spec(model, steps, work, $"workers: {workers}", threads is { } t ? $"threads: {t}" : "", $"allreduce: {{transport: {transport}}}");
+        var buckets = bucketKb is { } kb ? $", bucket_kb: {kb}" : "";
+        var spec = BenchJobs.Spec(model, steps, work, $"workers: {workers}", threads is { } t ? $"threads: {t}" : "", $"allreduce: {{transport: {transport}{buckets}}}");
         return await BenchJobs.RunToEndAsync(client, $"scaling-{workers}", spec);
     }
 }

@@ -68,6 +68,7 @@ internal static class BenchCommand
         var steps = reader.Int("steps", min: 10) ?? 400;
         var runs = reader.Int("runs", min: 1) ?? 3;
         var transport = reader.Value("transport") ?? "auto";
+        var bucketKb = reader.Int("bucket-kb", min: 0);
         var json = reader.Value("json");
         var withDdp = (reader.Value("ddp") ?? "auto") switch
         {
@@ -82,8 +83,8 @@ internal static class BenchCommand
             await Console.Error.WriteLineAsync($"PyTorch DDP is not run: {missing}");
         }
 
-        var results = await new ScalingBenchmark(PlatformDll, steps, runs, transport, withDdp, Console.Error).RunAsync();
-        var doc = new JsonObject { ["transport"] = transport, ["steps"] = steps, ["runs"] = runs };
+        var results = await new ScalingBenchmark(PlatformDll, steps, runs, transport, withDdp, bucketKb, Console.Error).RunAsync();
+        var doc = new JsonObject { ["transport"] = transport, ["steps"] = steps, ["runs"] = runs, ["bucket_kb"] = bucketKb };
         foreach (var r in results)
         {
             var peer = r.Ddp is { } d ? string.Create(CultureInfo.InvariantCulture, $"; PyTorch DDP gloo 2 x 1 thread {d:0} samples/s, ratio to DDP {r.DdpRatio:0.000}") : "";

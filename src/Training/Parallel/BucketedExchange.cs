@@ -8,14 +8,14 @@ namespace Platform.Training.Parallel;
 /// <see cref="BackwardSignals"/> say that every parameter of the next bucket has its gradient, the
 /// step thread copies them into the flat buffer and a communication thread of the session's own
 /// starts that bucket's allreduce. Buckets go in a fixed order on every rank, so the ranks' exchanges
-/// meet; the extra values (loss, activation figures, stop and pause requests) go last.
+/// meet. The extra values (loss, activation figures, stop and pause requests) lead the buffer, so they
+/// ride with the first parameters' bucket, which goes last, once backward has returned.
 /// </summary>
 internal sealed class BucketedExchange : IDisposable
 {
     private readonly GradientBuffer buffer;
     private readonly BackwardSignals signals;
     private readonly IReadOnlyList<GradientBucket> buckets;
-    private readonly int[] offsets;
     private readonly bool[] ready;
     private readonly BlockingCollection<(int Start, int Count, int Slot)> work = new();
     private readonly Thread thread;
@@ -29,14 +29,11 @@ internal sealed class BucketedExchange : IDisposable
     public BucketedExchange(GradientBuffer buffer, BackwardSignals signals, int bucketValues)
     {
         (this.buffer, this.signals) = (buffer, signals);
-        buckets = GradientBuckets.Of(buffer.Sizes, bucketValues);
-        offsets = new int[buffer.Sizes.Count];
-        for (var i = 1; i < offsets.Length; i++)
-        {
-            offsets[i] = offsets[i - 1] + buffer.Sizes[i - 1];
-        }
-
-        ready = new bool[offsets.Length];
+        // Bucket starts are within the gradients; the bucket of the first parameter takes the extras too.
+        buckets = [.. GradientBuckets.Of(buffer.Sizes, bucketValues).Select(b => b.First == 0
+            ? b with { Start = 0, Count = b.Count + buffer.Extras }
+            : b with { Start = b.Start + buffer.Extras })];
+        ready = new bool[buffer.Sizes.Count];
         signals.ModuleDone = ModuleDone;
         thread = new Thread(Exchange) { IsBackground = true, Name = "gradient buckets" };
         thread.Start();
@@ -62,11 +59,10 @@ internal sealed class BucketedExchange : IDisposable
     public long Finish(ReadOnlySpan<float> extras)
     {
         signals.Disarm();
-        Array.Fill(ready, true);
-        LaunchReady();
         buffer.SetExtras(extras);
-        work.Add((buffer.GradientLength, buffer.Extras, buckets.Count));
-        for (var i = 0; i <= buckets.Count; i++)
+        Array.Fill(ready, true);
+        LaunchReady(finishing: true);
+        for (var i = 0; i < buckets.Count; i++)
         {
             done.Wait();
         }
@@ -94,17 +90,18 @@ internal sealed class BucketedExchange : IDisposable
             ready[p] = true;
         }
 
-        LaunchReady();
+        LaunchReady(finishing: false);
     }
 
-    private void LaunchReady()
+    /// <summary>Launches the next buckets whose gradients are all there; the one with the extras only when finishing, once they are known.</summary>
+    private void LaunchReady(bool finishing)
     {
-        while (launched < buckets.Count && Complete(buckets[launched]))
+        while (launched < buckets.Count && Complete(buckets[launched]) && (finishing || buckets[launched].First != 0))
         {
             var b = buckets[launched];
             for (var p = b.First; p <= b.Last; p++)
             {
-                buffer.CopyIn(p, offsets[p]);
+                buffer.CopyIn(p);
             }
 
             work.Add((b.Start, b.Count, launched));

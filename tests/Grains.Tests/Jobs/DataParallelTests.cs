@@ -85,7 +85,7 @@ public sealed class DataParallelTests(ClusterFixture fixture)
         Assert.True(Relative(full.ParameterL2, compressed.ParameterL2) < 1e-2, $"parameter_l2 {full.ParameterL2} vs {compressed.ParameterL2}");
     }
 
-    private async Task<JobSummary> TrainAsync(int workers, int batch = 128, string compression = "none", string transport = "orleans", int bucketKb = 1024)
+    private async Task<JobSummary> TrainAsync(int workers, int batch = 128, string compression = "none", string transport = "orleans", int bucketKb = 256)
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>($"dp-{workers}-{Guid.NewGuid():N}");
         await job.SubmitAsync(new JobSubmission(Spec(workers, batch, compression, transport, epochs: 1, bucketKb), Resume: false));
@@ -94,7 +94,7 @@ public sealed class DataParallelTests(ClusterFixture fixture)
         return (await job.GetSummaryAsync())!;
     }
 
-    private string Spec(int workers, int batch, string compression, string transport, int epochs, int bucketKb = 1024) => $"""
+    private string Spec(int workers, int batch, string compression, string transport, int epochs, int bucketKb = 256) => $"""
             model: {"{"}kind: mlp, depth: 2, width: 256, activation: relu, init: he{"}"}
             data: {"{"}dataset: fashion-mnist, limit: 3200{"}"}
             optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
