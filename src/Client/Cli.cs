@@ -51,6 +51,11 @@ public static class Cli
             return args.Length == 0 ? BadInput : Ok;
         }
 
+        if (args.Length > 1 && args[0] != "silo" && args.Skip(1).Any(a => a is "-h" or "--help"))
+        {
+            return await Print(CommandUsage(args[0]) ?? $"error: unknown command '{args[0]}' (try: platform --help)", CommandUsage(args[0]) is null ? BadInput : Ok);
+        }
+
         try
         {
             return args[0] switch
@@ -83,6 +88,26 @@ public static class Cli
             // The cluster or the file system failed us; the user gets the reason, not a stack trace.
             return await Print($"error: the cluster failed the request: {e.GetBaseException().Message.Split('\n')[0].Trim()}", Failed);
         }
+    }
+
+    /// <summary>The lines of <see cref="Usage"/> for one command (every <c>bench</c> for <c>bench</c>); null for an unknown one.</summary>
+    internal static string? CommandUsage(string command)
+    {
+        var lines = Usage.Split('\n').Select(l => l.TrimEnd()).ToList();
+        var block = new List<string>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].StartsWith($"  {command} ", StringComparison.Ordinal) || lines[i] == $"  {command}")
+            {
+                block.Add(lines[i]);
+                for (var j = i + 1; j < lines.Count && lines[j].StartsWith("    ", StringComparison.Ordinal); j++)
+                {
+                    block.Add(lines[j]);
+                }
+            }
+        }
+
+        return block.Count == 0 ? null : $"usage: platform\n{string.Join('\n', block)}";
     }
 
     internal static async Task<int> Print(string message, int code)

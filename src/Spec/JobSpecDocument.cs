@@ -88,6 +88,9 @@ public sealed class JobSpecDocument
 
     public JobSpec Validate() => JobSpec.Read(new SpecNode(root, ""));
 
+    /// <summary>No settings at all: every field would take its default.</summary>
+    public bool IsEmpty => root.Children.Count == 0;
+
     /// <summary>
     /// Makes every relative path among <paramref name="fields"/> (dotted, such as <c>data.train</c>)
     /// absolute against <paramref name="baseDir"/>, so that silos, whose working folders differ, read

@@ -32,6 +32,8 @@ internal sealed class ClusterConnection : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
+            // A slow first start (a cold disk, a busy machine) makes the silo's watchdog warn about its own threads: nothing for the user to act on.
+            .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error)
             .AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical); // a failed start is reported as one line by the caller
         if (gateways is null)
         {

@@ -40,6 +40,12 @@ internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, b
             document.Remove("epochs").Set("steps", steps);
         }
 
+        // Every field has a default, so an empty file would train something nobody asked for.
+        if (document.IsEmpty)
+        {
+            throw new SpecException("", $"the spec file is empty: {file} (set at least model and data; examples/fashion-mlp.yaml is a start)");
+        }
+
         var spec = document.ResolvePaths(Environment.CurrentDirectory, PathFields).Validate();
         var checkpoints = Path.GetFullPath(spec.Checkpoint.Dir);
         document.Set($"checkpoint.dir={Quote(checkpoints)}");

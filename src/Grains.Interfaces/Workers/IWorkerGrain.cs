@@ -3,7 +3,7 @@ using Platform.Grains.Interfaces.Collectives;
 namespace Platform.Grains.Interfaces.Workers;
 
 /// <summary>
-/// One rank of a job (key: <c>{job}/{rank}</c>): owns a model replica, its optimizer and its data
+/// One rank of a job (key: <c>{job}/{generation}/{rank}</c>, see <see cref="KeyFor"/>): owns a model replica, its optimizer and its data
 /// shard, and runs the step loop until the job's steps are done or it is told to stop.
 /// </summary>
 public interface IWorkerGrain : ICollectivePeer

@@ -10,6 +10,11 @@ public sealed class BadInputTests
     [Fact]
     public Task Missing_spec_file() => ExpectAsync("spec file not found: nope.yaml", "train", "nope.yaml");
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("# only a comment\n")]
+    public Task Empty_spec_file(string text) => ExpectAsync("the spec file is empty: ", "train", Write(text));
+
     [Fact]
     public Task Malformed_yaml() => ExpectAsync("malformed YAML", "train", Write("model:\n  kind: mlp\n bad: [1"));
 
