@@ -29,7 +29,9 @@ public sealed class StepPhases
 
     private static readonly StepPhase[] All = Enum.GetValues<StepPhase>();
     private readonly long[] current = new long[All.Length];
-    private readonly List<float>[] steps = [.. All.Select(_ => new List<float>())];
+    // One row per kept step, written round-robin: closing a step moves no memory.
+    private readonly float[][] steps = [.. All.Select(_ => new float[Kept])];
+    private int recorded;
     private long last = Stopwatch.GetTimestamp();
 
     /// <summary>Snake-case names, as summaries and benchmarks write them (<c>copy_in</c>).</summary>
@@ -51,29 +53,23 @@ public sealed class StepPhases
     {
         for (var i = 0; i < current.Length; i++)
         {
-            var list = steps[i];
-            if (list.Count == Kept)
-            {
-                list.RemoveAt(0);
-            }
-
-            list.Add((float)(current[i] * 1000.0 / Stopwatch.Frequency));
+            steps[i][recorded % Kept] = (float)(current[i] * 1000.0 / Stopwatch.Frequency);
             current[i] = 0;
         }
+
+        recorded++;
     }
 
     /// <summary>Median milliseconds per phase over the kept steps; empty before the first step.</summary>
     public IReadOnlyDictionary<string, double> MedianMs()
     {
         var medians = new Dictionary<string, double>();
-        foreach (var phase in All)
+        var count = Math.Min(recorded, Kept);
+        foreach (var phase in All.Where(_ => count > 0))
         {
-            var values = steps[(int)phase];
-            if (values.Count > 0)
-            {
-                var sorted = values.Order().ToArray();
-                medians[Name(phase)] = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2.0;
-            }
+            var sorted = steps[(int)phase][..count];
+            Array.Sort(sorted);
+            medians[Name(phase)] = count % 2 == 1 ? sorted[count / 2] : (sorted[(count / 2) - 1] + sorted[count / 2]) / 2.0;
         }
 
         return medians;
