@@ -22,9 +22,6 @@ public sealed record AllreduceSpec(string Transport, string Compression, int? Ch
     /// <summary>Default chunk per transport: grain messages stay far under Orleans' limit; sockets take bigger pieces.</summary>
     public static int DefaultChunkKb(string transport) => transport == "tcp" ? 4096 : 1024;
 
-    /// <summary>The chunk size on <paramref name="transport"/>, the one the job runs on.</summary>
-    public int ChunkKbFor(string transport) => ChunkKb ?? DefaultChunkKb(transport);
-
     internal static AllreduceSpec Read(SpecNode n)
     {
         var spec = new AllreduceSpec(

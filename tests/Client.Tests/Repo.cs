@@ -3,7 +3,7 @@ namespace Platform.Client.Tests;
 /// <summary>Locations in the repository the tests read from, and fresh work folders they write to.</summary>
 internal static class Repo
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => Platform.Tests.Shared.RepoRoot.Dir;
 
     /// <summary>The command line under test, as built next to the tests.</summary>
     public static string PlatformDll { get; } = Path.Combine(AppContext.BaseDirectory, "platform.dll");
@@ -11,15 +11,4 @@ internal static class Repo
     public static string Example(string name) => Path.Combine(Root, "examples", name);
 
     public static string NewWorkDir() => Directory.CreateTempSubdirectory("platform-cli-").FullName;
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Platform.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Platform.sln not found above the test folder");
-    }
 }

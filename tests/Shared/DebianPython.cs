@@ -41,16 +41,4 @@ internal static class DebianPython
             ? stdout.Result
             : throw new InvalidOperationException($"{Path.GetFileName(script)} failed ({process.ExitCode}): {stderr}");
     }
-
-    /// <summary>The repository's root, found above the test's folder.</summary>
-    public static string RepoPath(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Platform.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine([dir?.FullName ?? throw new InvalidOperationException("Platform.sln not found above the test folder"), .. parts]);
-    }
 }

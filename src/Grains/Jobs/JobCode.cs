@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Platform.Grains.Interfaces.Jobs;
+using Platform.Spec;
 using Platform.Training.Models.UserCode;
 
 namespace Platform.Grains.Jobs;
@@ -26,7 +27,11 @@ public static class JobCode
     public static string? Mismatch(IEnumerable<JobCodeFile> files) =>
         files.FirstOrDefault(f => !Convert.ToHexStringLower(SHA256.HashData(f.Bytes)).Equals(f.Sha256, StringComparison.OrdinalIgnoreCase))?.Name;
 
-    public static ModelCode ToModelCode(IEnumerable<JobCodeFile> files) => new([.. files.Select(f => new CodeFile(f.Name, f.Sha256, f.Bytes))]);
+    /// <summary>The shipped files as the training side takes them; throws, naming <c>model.path</c>, when one does not match its SHA-256.</summary>
+    public static ModelCode Verified(IReadOnlyList<JobCodeFile> files) =>
+        Mismatch(files) is { } altered
+            ? throw new SpecException("model.path", $"the bytes shipped for {altered} do not match their SHA-256")
+            : new([.. files.Select(f => new CodeFile(f.Name, f.Sha256, f.Bytes))]);
 
     public static void Save(string checkpointDir, IReadOnlyList<JobCodeFile> files)
     {

@@ -26,14 +26,14 @@ public sealed partial class TrainingJobGrain
             return $"model.path: no code was shipped with the job for {spec.Model.Path}";
         }
 
-        if (JobCode.Mismatch(files) is { } altered)
-        {
-            return $"model.path: the bytes shipped for {altered} do not match their SHA-256";
-        }
-
         try
         {
+            JobCode.Verified(files);
             JobCode.Save(checkpointDir, files);
+        }
+        catch (SpecException e)
+        {
+            return e.Message;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

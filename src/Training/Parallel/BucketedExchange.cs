@@ -39,8 +39,6 @@ internal sealed class BucketedExchange : IDisposable
         thread.Start();
     }
 
-    public int Buckets => buckets.Count;
-
     /// <summary>Starts a step: buckets launch from backward unless <paramref name="overlap"/> is false (then all at <see cref="Finish"/>).</summary>
     public void Begin(IGradientReducer stepReducer, int stepNumber, bool overlap)
     {

@@ -20,7 +20,7 @@ public sealed class WeightExportTests
     {
         // The user's side: a conv net with batch norm, scripted and saved by Debian's PyTorch.
         var modelFile = Path.Combine(work, "convnet.pt");
-        DebianPython.Run(DebianPython.RepoPath("examples", "torchscript", "convnet.py"), modelFile);
+        DebianPython.Run(RepoRoot.Path("examples", "torchscript", "convnet.py"), modelFile);
         var spec = JobSpecDocument.Parse($"""
             model: {"{"}kind: torchscript, path: '{modelFile}'{"}"}
             data: {"{"}dataset: fashion-mnist{"}"}
@@ -45,7 +45,7 @@ public sealed class WeightExportTests
         File.WriteAllBytes(Path.Combine(work, "in.f32"), inputs);
 
         var report = JsonNode.Parse(DebianPython.Run(
-            DebianPython.RepoPath("tests", "fixtures", "torchscript", "check_export.py"),
+            RepoRoot.Path("tests", "fixtures", "torchscript", "check_export.py"),
             modelFile, export, Path.Combine(work, "in.f32"), Path.Combine(work, "out.f32"), FashionMnist.DefaultDir))!;
 
         Assert.True(accuracy >= 0.87, $"test accuracy after 2 epochs {accuracy:0.0000}");

@@ -23,7 +23,7 @@ internal static class RealSets
 
     private static string Make()
     {
-        var script = DebianPython.RepoPath("tests", "fixtures", "data", "make_sets.py");
+        var script = RepoRoot.Path("tests", "fixtures", "data", "make_sets.py");
         var hash = Convert.ToHexString(SHA256.HashData(System.IO.File.ReadAllBytes(script)))[..12].ToLowerInvariant();
         var dir = Path.Combine(Path.GetTempPath(), $"platform-real-sets-{hash}");
         var complete = Path.Combine(dir, ".complete");
