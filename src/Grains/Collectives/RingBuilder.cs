@@ -36,12 +36,14 @@ internal static class RingBuilder
     {
         int ChunkValues(string t) => Math.Max(1, (chunkKb ?? Spec.AllreduceSpec.DefaultChunkKb(t)) * 1024 / codec.BytesPerValue);
         IRingTransport Orleans() => new OrleansRingTransport(next, mailbox, position.Generation, codec, ChunkValues("orleans"), timeout, cancel);
+        RingAllReduce Ring(IRingTransport link, string name, string? fallback = null) =>
+            new(position.Rank, position.WorldSize, link, codec, cancel) { Transport = name, Fallback = fallback };
         switch (transport)
         {
             case "tcp":
-                return new RingAllReduce(position.Rank, position.WorldSize, ConnectTcp(position, codec, ChunkValues("tcp"), timeout, timeout, next, tcp, cancel), codec, cancel) { Transport = "tcp" };
+                return Ring(ConnectTcp(position, codec, ChunkValues("tcp"), timeout, timeout, next, tcp, cancel), "tcp");
             case "orleans":
-                return new RingAllReduce(position.Rank, position.WorldSize, Orleans(), codec, cancel) { Transport = "orleans" };
+                return Ring(Orleans(), "orleans");
         }
 
         TcpRingTransport? direct = null;
@@ -57,18 +59,14 @@ internal static class RingBuilder
 
         var orleans = Orleans();
         var vote = new[] { direct is null ? 0f : 1f };
-        new RingAllReduce(position.Rank, position.WorldSize, orleans, codec, cancel).AverageInPlace(vote, step: -1);
+        Ring(orleans, "orleans").AverageInPlace(vote, step: -1);
         if (vote[0] * position.WorldSize > position.WorldSize - 0.5f)
         {
-            return new RingAllReduce(position.Rank, position.WorldSize, direct!, codec, cancel) { Transport = "tcp" };
+            return Ring(direct!, "tcp");
         }
 
         direct?.Dispose();
-        return new RingAllReduce(position.Rank, position.WorldSize, orleans, codec, cancel)
-        {
-            Transport = "orleans",
-            Fallback = failure ?? "another rank could not reach its next rank's silo directly",
-        };
+        return Ring(orleans, "orleans", failure ?? "another rank could not reach its next rank's silo directly");
     }
 
     private static TcpRingTransport ConnectTcp(
