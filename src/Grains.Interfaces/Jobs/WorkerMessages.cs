@@ -35,7 +35,12 @@ public sealed record WorkerOutcome(
     [property: Id(9)] ImmutableArray<double> LossHistory,
     [property: Id(10)] string? Transport = null,
     [property: Id(11)] int Threads = 0,
-    [property: Id(12)] Dictionary<string, double>? PhaseMs = null);
+    [property: Id(12)] Dictionary<string, double>? PhaseMs = null)
+{
+    /// <summary>The start of the job the rank belonged to; outcomes of earlier starts are ignored.</summary>
+    [Id(13)]
+    public int Generation { get; init; }
+}
 
 /// <summary>A checkpoint written by rank 0.</summary>
 [GenerateSerializer, Immutable]

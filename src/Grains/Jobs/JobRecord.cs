@@ -39,11 +39,29 @@ public sealed class JobRecord
     /// <summary>How many times the job has been rebuilt after losing a rank.</summary>
     [Id(14)] public int Recoveries { get; set; }
 
-    /// <summary>While a recovery is under way: when it started (a local timestamp) and the step it restarts from.</summary>
-    [Id(15)] public long? RecoveryStartedAt { get; set; }
+    /// <summary>
+    /// While a restart is under way: when it began, by the wall clock (the coordinator may finish it
+    /// on another machine, whose monotonic clock means nothing here), and the step it restarts from.
+    /// </summary>
+    [Id(17)] public DateTimeOffset? RecoveryStartedUtc { get; set; }
 
     [Id(16)] public int RecoveryFromStep { get; set; }
 
     /// <summary>The telemetry history, saved when the job stops so it can be read after the fact.</summary>
     [Id(12)] public TelemetrySeries? Telemetry { get; set; }
+
+    /// <summary>
+    /// The seconds the job stood still, once <paramref name="step"/> is the first step finished after
+    /// a restart (and the restart is then over); null otherwise.
+    /// </summary>
+    public double? RecoveredAt(int step, DateTimeOffset now)
+    {
+        if (RecoveryStartedUtc is not { } since || step <= RecoveryFromStep)
+        {
+            return null;
+        }
+
+        RecoveryStartedUtc = null;
+        return Math.Max(0, (now - since).TotalSeconds);
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Platform.Grains.Placement;
 
 namespace Platform.Grains.Jobs;
 
@@ -23,7 +24,7 @@ public sealed partial class TrainingJobGrain
             return;
         }
 
-        if (elastic.Largest(RanksThatFit(spec, active.Count), spec.BatchSize) is { } world && world > Job.Workers)
+        if (RestartPlanner.WorldSize(spec, active.Count) is { } world && world > Job.Workers)
         {
             growTo = world;
             logger.LogInformation("Job {Job}: room for {World} ranks (running {Workers}); stopping together to grow", JobId, world, Job.Workers);

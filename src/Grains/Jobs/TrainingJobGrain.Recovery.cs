@@ -1,18 +1,25 @@
 using Microsoft.Extensions.Logging;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Grains.Placement;
-using Platform.Spec;
 using Platform.Training.Checkpoints;
 
 namespace Platform.Grains.Jobs;
 
-/// <summary>The job's restarts: after a lost or stalled rank, and when a silo drains. Find the silos that answer, place the ranks again, restart from a checkpoint.</summary>
+/// <summary>
+/// The job's restarts: after a lost or stalled rank, and when a silo drains. Stop what is left, find
+/// the silos that answer, place the ranks again (<see cref="RestartPlanner"/>), restart from a
+/// checkpoint. Waiting for silos happens between turns, on a timer, so a cancel or a status call is
+/// served meanwhile.
+/// </summary>
 public sealed partial class TrainingJobGrain
 {
     private static readonly TimeSpan RecoveryStopTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan SiloPingTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MembershipWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PlacementRetry = TimeSpan.FromMilliseconds(500);
     private readonly HashSet<SiloAddress> draining = [];
+    private PendingRestart? restarting;
+    private IGrainTimer? placing;
 
     public async Task SiloDrainingAsync(SiloAddress silo)
     {
@@ -20,7 +27,7 @@ public sealed partial class TrainingJobGrain
 
         // Paused ranks step no more, so they could not stop together: let them run until they do;
         // the restart pauses the new ranks again.
-        if (Job.State == JobState.Paused)
+        if (Job.State == JobState.Paused && restarting is null)
         {
             await ForEachWorker(w => w.ResumeAsync());
         }
@@ -29,7 +36,7 @@ public sealed partial class TrainingJobGrain
     public Task WorkerDrainedAsync(int rank, int step, int generation)
     {
         // Rank 0 reports once its checkpoint of that step is on disk; the other ranks only stopped.
-        if (rank != 0 || generation != Job.Generation || Job.State.IsTerminal())
+        if (rank != 0 || generation != Job.Generation || Job.State.IsTerminal() || restarting is not null)
         {
             return Task.CompletedTask;
         }
@@ -45,11 +52,15 @@ public sealed partial class TrainingJobGrain
     /// <summary>After a lost or stalled rank: restarts from the last good checkpoint, at most <c>recovery.max_recoveries</c> times.</summary>
     private async Task RecoverAsync(string cause)
     {
-        var spec = Spec();
-        if (Job.Recoveries >= spec.Recovery.MaxRecoveries)
+        if (restarting is not null)
+        {
+            return;
+        }
+
+        if (RestartPlanner.RecoveryLimit(Spec(), Job.Recoveries, cause) is { } limit)
         {
             await ForEachWorker(w => StopQuietlyAsync(w, RecoveryStopTimeout));
-            await FinishAsync(JobState.Failed, $"{cause}; not recovered: the job already recovered {Job.Recoveries} time(s) (recovery.max_recoveries)", FailureKind.Internal, null);
+            await FinishAsync(JobState.Failed, limit, FailureKind.Internal, null);
             return;
         }
 
@@ -58,119 +69,95 @@ public sealed partial class TrainingJobGrain
     }
 
     /// <summary>
-    /// Stops what is left of this start, finds the silos that answer (not draining), chooses the world
-    /// size, and restarts every rank from the last good checkpoint as a new generation (fresh grain
+    /// Stops what is left of this start, then places the job again as a new generation (fresh grain
     /// keys, so nothing is routed to a dead silo). Global batch and data order stay as they were, so
     /// the run continues as if uninterrupted.
     /// </summary>
     private async Task RestartAsync(string cause, string kind, int lostAtStep, bool isRecovery)
     {
-        if (Job.State.IsTerminal())
+        if (Job.State.IsTerminal() || restarting is not null)
         {
             return;
         }
 
-        var started = TimeProvider.System.GetTimestamp();
         var spec = Spec();
         growTo = null;
-        await ForEachWorker(w => StopQuietlyAsync(w, RecoveryStopTimeout));
         // A drain has its checkpoint of the very step; with nowhere to go, the job stops there rather than wait.
         var wait = isRecovery ? TimeSpan.FromSeconds(spec.Recovery.ReplacementWaitSeconds) : TimeSpan.Zero;
-        var (live, world) = await PlaceAsync(spec, wait);
-        if (world is not { } size)
+        restarting = new PendingRestart(cause, kind, lostAtStep, isRecovery, clock.GetUtcNow(), wait);
+        await ForEachWorker(w => StopQuietlyAsync(w, RecoveryStopTimeout));
+        await TryRestartAsync();
+    }
+
+    /// <summary>
+    /// One placement attempt. Until membership no longer lists silos that do not answer (new
+    /// activations could still be routed to them) and enough silos answer, or the waits are over,
+    /// it is tried again on a timer.
+    /// </summary>
+    private async Task TryRestartAsync()
+    {
+        if (restarting is not { } pending)
         {
-            var need = spec.Elastic is { } e ? $"at least {e.Min} rank(s) (elastic.min)" : $"{spec.Workers} rank(s)";
-            var left = $"{live.Count} silo(s) left, not enough for {need} at placement.ranks_per_silo {spec.Placement.RanksPerSilo}";
-            await FinishAsync(
-                JobState.Failed,
-                isRecovery
-                    ? $"{cause}; not recovered: {left}, and none joined within {spec.Recovery.ReplacementWaitSeconds} s (recovery.replacement_wait_seconds)"
-                    : $"{cause}; stopped: {left}; the checkpoint of step {lostAtStep} is kept, resubmit with --resume to go on",
-                FailureKind.Internal,
-                null);
             return;
         }
 
-        var layout = RankLayout.Assign(live, size, spec.Placement.RanksPerSilo);
+        if (Job.State.IsTerminal())
+        {
+            EndRestart();
+            return;
+        }
+
+        var spec = Spec();
+        var live = await LiveSilosAsync();
+        var waited = clock.GetUtcNow() - pending.Started;
+        var settled = waited >= MembershipWait || await MembershipSettledAsync(live);
+        if (!settled || (RestartPlanner.WorldSize(spec, live.Count) is null && waited < pending.Wait))
+        {
+            placing ??= this.RegisterGrainTimer(_ => TryRestartAsync(), new GrainTimerCreationOptions(PlacementRetry, PlacementRetry));
+            return;
+        }
+
+        EndRestart();
         var skipped = new List<CheckpointEntry>();
         var latest = new CheckpointDirectory(Job.CheckpointDir).Latest(CheckpointFile.Verify, skipped);
-        var fromStep = latest?.Entry.Step ?? 0;
-        var resized = size != Job.Workers ? $"; world size {Job.Workers} -> {size}, global batch {spec.BatchSize} kept" : "";
-        var corrupt = skipped.Count > 0 ? $"; skipped corrupt checkpoint(s) of step {string.Join(", ", skipped.Select(s => s.Step))} (checksum mismatch)" : "";
+        var plan = RestartPlanner.Plan(new RestartRequest(
+            spec, pending.Cause, pending.Kind, pending.IsRecovery, pending.LostAtStep, Job.Workers, Job.Recoveries, live, latest?.Entry.Step, [.. skipped.Select(s => s.Step)]));
+        if (!plan.Restarts)
+        {
+            await FinishAsync(JobState.Failed, plan.Failure, FailureKind.Internal, null);
+            return;
+        }
+
+        var size = plan.World!.Value;
         Job.Generation++;
-        Job.Recoveries += isRecovery ? 1 : 0;
+        Job.Recoveries += pending.IsRecovery ? 1 : 0;
         Job.Workers = size;
-        Job.RecoveryStartedAt = started;
-        Job.RecoveryFromStep = fromStep;
-        Job.Silos = [.. layout.Select(s => s.ToParsableString())];
-        var lost = Math.Max(lostAtStep, fromStep);
-        var count = isRecovery ? $"; recovery {Job.Recoveries} of {spec.Recovery.MaxRecoveries}" : "";
-        Job.Audit.Add(new AuditRecord(
-            lost,
-            kind,
-            $"{cause}; {size} ranks restarted on {live.Count} silo(s) from the checkpoint of step {fromStep}{resized}{corrupt}{count}",
-            Value: lost - fromStep,
-            IsRemedy: true));
+        Job.RecoveryStartedUtc = pending.Started;
+        Job.RecoveryFromStep = plan.FromStep;
+        Job.Silos = [.. plan.Layout.Select(s => s.ToParsableString())];
+        Job.Audit.Add(new AuditRecord(plan.AtStep, pending.Kind, plan.Audit, Value: plan.AtStep - plan.FromStep, IsRemedy: true));
         await record.WriteStateAsync();
-        logger.LogWarning("Job {Job}: {Kind}: {Cause}; restarting {Workers} ranks on {Silos}", JobId, kind, cause, size, string.Join(", ", Job.Silos));
-        await StartRanksAsync(size, layout, latest?.File);
+        logger.LogWarning("Job {Job}: {Kind}: {Cause}; restarting {Workers} ranks on {Silos}", JobId, pending.Kind, pending.Cause, size, string.Join(", ", Job.Silos));
+        await StartRanksAsync(size, plan.Layout, latest?.File);
         if (Job.State == JobState.Paused)
         {
             await ForEachWorker(w => w.PauseAsync());
         }
     }
 
-    /// <summary>
-    /// The silos to run on and the world size: the configured one (or, with <c>elastic</c>, the largest
-    /// that fits and divides the global batch). Without elastic, waits up to <paramref name="wait"/>
-    /// for enough silos; null when they never come.
-    /// </summary>
-    private async Task<(List<SiloAddress> Live, int? World)> PlaceAsync(JobSpec spec, TimeSpan wait)
+    /// <summary>No restart is pending any more (placed, given up, or the job was cancelled meanwhile).</summary>
+    private void EndRestart()
     {
-        var waiting = TimeProvider.System.GetTimestamp();
-        var first = true;
-        while (true)
-        {
-            var live = await LiveSilosAsync();
-            if (first)
-            {
-                await UntilDeclaredDeadAsync(live);
-                first = false;
-            }
-
-            var fit = RanksThatFit(spec, live.Count);
-            var world = spec.Elastic is { } elastic ? elastic.Largest(fit, spec.BatchSize) : spec.Workers <= fit ? spec.Workers : null;
-            if (world is not null || TimeProvider.System.GetElapsedTime(waiting) >= wait)
-            {
-                return (live, world);
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
+        restarting = null;
+        placing?.Dispose();
+        placing = null;
     }
 
-    /// <summary>How many ranks <paramref name="silos"/> silos take at <c>placement.ranks_per_silo</c> (0: no limit).</summary>
-    private static int RanksThatFit(JobSpec spec, int silos) =>
-        silos == 0 ? 0 : spec.Placement.RanksPerSilo == 0 ? int.MaxValue : silos * spec.Placement.RanksPerSilo;
-
-    /// <summary>
-    /// Waits (bounded) until membership no longer lists silos that did not answer: until then new
-    /// activations may still be routed to them (the grain directory follows membership).
-    /// </summary>
-    private async Task UntilDeclaredDeadAsync(List<SiloAddress> live)
+    /// <summary>Whether membership lists no active silo beyond those that answered (or are draining).</summary>
+    private async Task<bool> MembershipSettledAsync(List<SiloAddress> live)
     {
-        var management = GrainFactory.GetGrain<IManagementGrain>(0);
-        var deadline = TimeProvider.System.GetTimestamp();
-        while (TimeProvider.System.GetElapsedTime(deadline) < MembershipWait)
-        {
-            var active = (await management.GetHosts(onlyActive: true)).Keys;
-            if (active.All(s => live.Contains(s) || draining.Contains(s)))
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
+        var active = (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys;
+        return active.All(s => live.Contains(s) || draining.Contains(s));
     }
 
     /// <summary>Active silos, not draining, that answer a management call within a couple of seconds.</summary>
@@ -192,4 +179,7 @@ public sealed partial class TrainingJobGrain
         }));
         return [.. answers.OfType<SiloAddress>()];
     }
+
+    /// <summary>A restart under way: why, since when (wall clock), and how long it may wait for silos.</summary>
+    private sealed record PendingRestart(string Cause, string Kind, int LostAtStep, bool IsRecovery, DateTimeOffset Started, TimeSpan Wait);
 }

@@ -35,7 +35,7 @@ public sealed partial class TrainingJobGrain
     private void Watch(int workers)
     {
         lastHeard.Clear();
-        var now = TimeProvider.System.GetTimestamp();
+        var now = clock.GetTimestamp();
         for (var rank = 0; rank < workers; rank++)
         {
             lastHeard[rank] = now;
@@ -59,7 +59,7 @@ public sealed partial class TrainingJobGrain
     {
         if (generation == Job.Generation && lastHeard.ContainsKey(rank))
         {
-            lastHeard[rank] = TimeProvider.System.GetTimestamp();
+            lastHeard[rank] = clock.GetTimestamp();
         }
     }
 
@@ -70,6 +70,11 @@ public sealed partial class TrainingJobGrain
             watchdog?.Dispose();
             watchdog = null;
             return;
+        }
+
+        if (restarting is not null)
+        {
+            return; // the ranks are being placed again
         }
 
         var hosts = (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToList();
@@ -92,7 +97,7 @@ public sealed partial class TrainingJobGrain
         var timeout = TimeSpan.FromSeconds(Spec().Recovery.StepTimeoutSeconds);
         foreach (var (rank, heard) in lastHeard)
         {
-            if (TimeProvider.System.GetElapsedTime(heard) > timeout)
+            if (clock.GetElapsedTime(heard) > timeout)
             {
                 await RecoverAsync($"rank {rank} stalled: no step finished for {timeout.TotalSeconds:0} s (recovery.step_timeout_seconds)");
                 return;

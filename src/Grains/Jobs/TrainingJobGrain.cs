@@ -17,9 +17,11 @@ public sealed partial class TrainingJobGrain(
     [PersistentState("code", StorageNames.Jobs)] IPersistentState<JobCodeRecord> code,
     JobStorageSettings storage,
     UserCodePolicy userCode,
+    TimeProvider clock,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
 {
     private static readonly TimeSpan WorkerStartTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan CancelStopTimeout = TimeSpan.FromSeconds(10);
     private TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<int, WorkerOutcome> outcomes = [];
     private readonly TelemetryHistory telemetry = new();
@@ -77,7 +79,6 @@ public sealed partial class TrainingJobGrain(
         }
 
         ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        outcomes.Clear();
         IReadOnlyList<SiloAddress> layout;
         try
         {
@@ -109,6 +110,7 @@ public sealed partial class TrainingJobGrain(
     /// <summary>Starts every rank of the current generation on <paramref name="layout"/>; fails the job if they do not all start.</summary>
     private async Task StartRanksAsync(int workers, IReadOnlyList<SiloAddress> layout, string? resumeFrom)
     {
+        outcomes.Clear();
         Watch(workers);
         JobCodeFile[]? shipped = code.State.Files.Count > 0 ? [.. code.State.Files] : null;
         var starts = new List<Task>();
@@ -177,7 +179,9 @@ public sealed partial class TrainingJobGrain(
             return;
         }
 
-        await ForEachWorker(w => w.CancelAsync());
+        // A restart waiting for silos stops waiting; a rank whose silo is gone cannot answer and must not hold the cancel up.
+        EndRestart();
+        await ForEachWorker(w => StopQuietlyAsync(w, CancelStopTimeout));
         await FinishAsync(JobState.Cancelled, null, FailureKind.None, null);
     }
 
@@ -185,7 +189,12 @@ public sealed partial class TrainingJobGrain(
     {
         if (Job.State == JobState.Running)
         {
-            await ForEachWorker(w => w.PauseAsync());
+            // During a restart there are no ranks to pause: the restart starts the new ones paused.
+            if (restarting is null)
+            {
+                await ForEachWorker(w => w.PauseAsync());
+            }
+
             Job.State = JobState.Paused;
             await record.WriteStateAsync();
         }
@@ -195,7 +204,11 @@ public sealed partial class TrainingJobGrain(
     {
         if (Job.State == JobState.Paused)
         {
-            await ForEachWorker(w => w.ResumeAsync());
+            if (restarting is null)
+            {
+                await ForEachWorker(w => w.ResumeAsync());
+            }
+
             Job.State = JobState.Running;
             await record.WriteStateAsync();
         }
@@ -204,16 +217,14 @@ public sealed partial class TrainingJobGrain(
     public Task ReportAsync(WorkerReport report)
     {
         Heard(report.Rank, report.Generation);
-        if (report.Rank != 0 || (report.Generation != 0 && report.Generation != Job.Generation))
+        if (report.Rank != 0 || report.Generation != Job.Generation)
         {
             return Task.CompletedTask;
         }
 
-        if (Job.RecoveryStartedAt is { } since && report.Step > Job.RecoveryFromStep)
+        if (Job.RecoveredAt(report.Step, clock.GetUtcNow()) is { } seconds)
         {
             // The first step completed after a recovery: how long the job stood still, as the coordinator saw it.
-            var seconds = TimeProvider.System.GetElapsedTime(since).TotalSeconds;
-            Job.RecoveryStartedAt = null;
             Job.Audit.Add(new AuditRecord(report.Step, "recovered", $"training resumed {seconds:0.0} s after the job began restarting", Value: seconds, IsRemedy: true));
         }
 
@@ -249,6 +260,13 @@ public sealed partial class TrainingJobGrain(
 
     public async Task WorkerCompletedAsync(WorkerOutcome outcome)
     {
+        // A rank of an earlier start (before a restart or a resize), or above the world size, is not one of this start's ranks.
+        if (outcome.Generation != Job.Generation || outcome.Rank < 0 || outcome.Rank >= Job.Workers || restarting is not null)
+        {
+            logger.LogInformation("Job {Job}: ignored the completion of rank {Rank} of start {Generation} (the job is at start {Current} with {Workers} ranks)", JobId, outcome.Rank, outcome.Generation, Job.Generation, Job.Workers);
+            return;
+        }
+
         lastHeard.Remove(outcome.Rank);
         outcomes[outcome.Rank] = outcome;
         if (outcomes.Count == Job.Workers && !Job.State.IsTerminal())
@@ -261,7 +279,7 @@ public sealed partial class TrainingJobGrain(
 
     public async Task WorkerFailedAsync(int rank, string error, FailureKind kind, int generation)
     {
-        if (Job.State.IsTerminal() || generation != Job.Generation)
+        if (Job.State.IsTerminal() || generation != Job.Generation || rank < 0 || rank >= Job.Workers || restarting is not null)
         {
             return;
         }
@@ -275,7 +293,7 @@ public sealed partial class TrainingJobGrain(
             return;
         }
 
-        await ForEachWorker(w => w.CancelAsync());
+        await ForEachWorker(w => StopQuietlyAsync(w, CancelStopTimeout));
         await FinishAsync(JobState.Failed, Job.Workers > 1 ? $"rank {rank}: {error}" : error, kind, null);
     }
 

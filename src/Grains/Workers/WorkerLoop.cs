@@ -108,7 +108,7 @@ internal sealed class WorkerLoop(
             var records = TakeUnreportedHealth();
             report = async () =>
             {
-                await job.ReportAsync(new WorkerReport(assignment.Rank, 0, 0, double.NaN, 0, 0, null, records));
+                await job.ReportAsync(new WorkerReport(assignment.Rank, 0, 0, double.NaN, 0, 0, null, records) { Generation = assignment.Generation });
                 await job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.Training, assignment.Generation);
             };
         }
@@ -419,7 +419,7 @@ internal sealed class WorkerLoop(
             [.. losses.Select(l => (double)l)],
             reducer?.Transport,
             session.Threads,
-            new Dictionary<string, double>(session.Phases.MedianMs()));
+            new Dictionary<string, double>(session.Phases.MedianMs())) { Generation = assignment.Generation };
     }
 
     private static void Wait(Task task) => task.GetAwaiter().GetResult();
