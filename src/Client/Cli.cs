@@ -41,6 +41,9 @@ public static class Cli
                                  step time with per-layer telemetry on against off (MLP and CNN)
           bench data [--mb S] [--runs R] [--json FILE]
                                  epochs/s reading a memory-mapped npy file against the same data in memory
+
+        with --cluster, also --cluster-id ID and --service-id ID: the ids the silos were started with
+                                 (default platform; or PLATFORM_CLUSTER_ID, PLATFORM_SERVICE_ID)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -105,6 +108,11 @@ public static class Cli
                     block.Add(lines[j]);
                 }
             }
+        }
+
+        if (block.Any(l => l.Contains("--cluster", StringComparison.Ordinal)))
+        {
+            block.AddRange(lines.SkipWhile(l => !l.StartsWith("with --cluster", StringComparison.Ordinal)).TakeWhile(l => l.Length > 0).Select(l => "  " + l));
         }
 
         return block.Count == 0 ? null : $"usage: platform\n{string.Join('\n', block)}";

@@ -10,10 +10,10 @@ internal static class AlertsCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var reader = new ArgReader(args, new HashSet<string>());
-        var address = JobAddress.From(reader);
+        var address = JobAddress.From(reader, "alerts");
         reader.Done(maxPositionals: 1);
 
-        await using var cluster = await ClusterConnection.OpenAsync(address.Gateways);
+        await using var cluster = await ClusterConnection.OpenAsync(address.Cluster);
         var (job, _) = await address.FindAsync(cluster.Client);
         var audit = await job.GetAuditAsync();
         await Console.Out.WriteAsync(AlertsView.Render(audit));

@@ -10,11 +10,11 @@ internal static class ReportCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var reader = new ArgReader(args, new HashSet<string>());
-        var address = JobAddress.From(reader);
+        var address = JobAddress.From(reader, "report");
         var file = GradientReport.CheckPath(reader.Value("out") ?? throw new UsageException("report needs --out FILE.png"), "--out");
         reader.Done(maxPositionals: 1);
 
-        await using var cluster = await ClusterConnection.OpenAsync(address.Gateways);
+        await using var cluster = await ClusterConnection.OpenAsync(address.Cluster);
         var (job, _) = await address.FindAsync(cluster.Client);
         await Console.Out.WriteLineAsync(await GradientReport.WriteAsync(job, address.JobId, file));
         return Cli.Ok;

@@ -11,10 +11,10 @@ internal static class StatusCommand
     public static async Task<int> RunAsync(string[] args, bool cancel)
     {
         var reader = new ArgReader(args, new HashSet<string>());
-        var address = JobAddress.From(reader);
+        var address = JobAddress.From(reader, cancel ? "cancel" : "status");
         reader.Done(maxPositionals: 1);
 
-        await using var cluster = await ClusterConnection.OpenAsync(address.Gateways);
+        await using var cluster = await ClusterConnection.OpenAsync(address.Cluster);
         var (job, progress) = await address.FindAsync(cluster.Client);
         if (cancel)
         {

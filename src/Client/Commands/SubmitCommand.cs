@@ -1,7 +1,6 @@
 using Platform.Client.Jobs;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Silo.CommandLine;
-using Platform.Silo.Hosting;
 
 namespace Platform.Client.Commands;
 
@@ -12,7 +11,7 @@ internal static class SubmitCommand
     {
         var reader = new ArgReader(args, new HashSet<string> { "resume" });
         var request = JobRequest.From(reader, TimeProvider.System);
-        var gateways = Endpoints.ParseList(reader.Value("cluster") ?? throw new UsageException("submit needs --cluster HOST:PORT,..."), "--cluster");
+        var gateways = ClusterAddress.From(reader, "submit");
         reader.Done(maxPositionals: 1);
 
         await using var cluster = await ClusterConnection.OpenAsync(gateways);

@@ -14,7 +14,7 @@ internal static class TrainCommand
         var request = JobRequest.From(reader, TimeProvider.System);
         var summary = reader.Value("summary");
         var report = reader.Value("report") is { } r ? GradientReport.CheckPath(r, "--report") : null;
-        var gateways = reader.Value("cluster") is { } c ? Endpoints.ParseList(c, "--cluster") : null;
+        var gateways = ClusterAddress.From(reader);
         var metricsPort = reader.Int("metrics-port", min: 1, max: 65535);
         reader.Done(maxPositionals: 1);
         if (metricsPort is not null && gateways is not null)

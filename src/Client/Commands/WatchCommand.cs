@@ -17,14 +17,14 @@ internal static class WatchCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var reader = new ArgReader(args, new HashSet<string> { "once" });
-        var address = JobAddress.From(reader);
+        var address = JobAddress.From(reader, "watch");
         var once = reader.Flag("once");
         var interval = TimeSpan.FromSeconds(double.TryParse(reader.Value("interval") ?? "1", CultureInfo.InvariantCulture, out var s) && s is >= 0.1 and <= 3600
             ? s
             : throw new UsageException($"--interval must be a number of seconds between 0.1 and 3600 (got '{reader.Value("interval")}')"));
         reader.Done(maxPositionals: 1);
 
-        await using var cluster = await ClusterConnection.OpenAsync(address.Gateways);
+        await using var cluster = await ClusterConnection.OpenAsync(address.Cluster);
         var (job, progress) = await address.FindAsync(cluster.Client);
         var redraw = !Console.IsOutputRedirected && !once;
         var stop = new CancellationTokenSource();
@@ -46,6 +46,11 @@ internal static class WatchCommand
                 }
 
                 progress = await job.WaitAsync(interval);
+                if (progress.State == JobState.None)
+                {
+                    return await Cli.Print(JobRunner.Lost(address.JobId), Cli.Failed);
+                }
+
                 await Task.Delay(interval, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }

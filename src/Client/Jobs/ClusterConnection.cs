@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,8 +25,8 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
 
-    /// <summary>Connects to <paramref name="gateways"/>, or hosts a silo here (serving metrics on <paramref name="metricsPort"/>, 0 for none).</summary>
-    public static async Task<ClusterConnection> OpenAsync(IReadOnlyList<IPEndPoint>? gateways, int metricsPort = 0)
+    /// <summary>Connects to <paramref name="cluster"/>, or hosts a silo here (serving metrics on <paramref name="metricsPort"/>, 0 for none).</summary>
+    public static async Task<ClusterConnection> OpenAsync(ClusterAddress? cluster, int metricsPort = 0)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
@@ -35,7 +34,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
             // A slow first start (a cold disk, a busy machine) makes the silo's watchdog warn about its own threads: nothing for the user to act on.
             .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error)
             .AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical); // a failed start is reported as one line by the caller
-        if (gateways is null)
+        if (cluster is null)
         {
             builder.AddPlatformSilo(SiloHosting.Embedded(metricsPort));
         }
@@ -44,8 +43,8 @@ internal sealed class ClusterConnection : IAsyncDisposable
             // Connection retries are reported once, as one line, when they give up; not as logged stack traces.
             builder.Logging.AddFilter("Orleans", LogLevel.Critical);
             builder.UseOrleansClient(client => client
-                .UseStaticClustering(gateways.ToArray())
-                .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("platform", "platform"))
+                .UseStaticClustering([.. cluster.Gateways])
+                .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId))
                 .UseConnectionRetryFilter(new GiveUpAfter(ConnectTimeout)));
         }
 
@@ -54,14 +53,14 @@ internal sealed class ClusterConnection : IAsyncDisposable
         {
             await host.StartAsync();
         }
-        catch (Exception e) when (gateways is not null)
+        catch (Exception e) when (cluster is not null)
         {
             host.Dispose();
             throw new ClusterUnavailableException(
-                $"cannot reach the cluster at {string.Join(",", gateways)} within {ConnectTimeout.TotalSeconds:0} s ({e.GetBaseException().Message})", e);
+                $"cannot reach the cluster at {string.Join(",", cluster.Gateways)} (cluster id {cluster.ClusterId}, service id {cluster.ServiceId}) within {ConnectTimeout.TotalSeconds:0} s ({e.GetBaseException().Message})", e);
         }
 
-        return new ClusterConnection(host, gateways is null);
+        return new ClusterConnection(host, cluster is null);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,16 +1,14 @@
-using System.Net;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Silo.CommandLine;
-using Platform.Silo.Hosting;
 
 namespace Platform.Client.Jobs;
 
 /// <summary>A job named on the command line (<c>JOB --cluster HOST:PORT,...</c>) and how to reach it.</summary>
-internal sealed record JobAddress(string JobId, IReadOnlyList<IPEndPoint> Gateways)
+internal sealed record JobAddress(string JobId, ClusterAddress Cluster)
 {
-    public static JobAddress From(ArgReader reader) => new(
+    public static JobAddress From(ArgReader reader, string command) => new(
         reader.Positional(0, "JOB (a job id)"),
-        Endpoints.ParseList(reader.Value("cluster") ?? throw new UsageException("needs --cluster HOST:PORT,..."), "--cluster"));
+        ClusterAddress.From(reader, command)!);
 
     /// <summary>The job's grain, after checking that the cluster knows the job.</summary>
     public async Task<(ITrainingJobGrain Job, JobProgress Progress)> FindAsync(IClusterClient client)

@@ -10,9 +10,11 @@ internal static class JobRunner
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<int> RunAsync(IClusterClient client, JobRequest request, string? summaryFile, string? reportFile, TimeProvider clock)
+    public static Task<int> RunAsync(IClusterClient client, JobRequest request, string? summaryFile, string? reportFile, TimeProvider clock) =>
+        RunAsync(client.GetGrain<ITrainingJobGrain>(request.JobId), request, summaryFile, reportFile, clock);
+
+    internal static async Task<int> RunAsync(ITrainingJobGrain job, JobRequest request, string? summaryFile, string? reportFile, TimeProvider clock)
     {
-        var job = client.GetGrain<ITrainingJobGrain>(request.JobId);
         var progress = await job.SubmitAsync(request.Submission);
         if (progress.FailureKind != FailureKind.None)
         {
@@ -34,6 +36,12 @@ internal static class JobRunner
             while (!progress.State.IsTerminal())
             {
                 progress = await job.WaitAsync(Poll);
+                if (progress.State == JobState.None)
+                {
+                    bar.Finish(progress);
+                    return await Cli.Print(Lost(request.JobId), Cli.Failed);
+                }
+
                 bar.Show(progress);
             }
         }
@@ -66,6 +74,10 @@ internal static class JobRunner
             _ => Cli.Failed,
         };
     }
+
+    /// <summary>What to say when the cluster answers for the job but no longer has its record.</summary>
+    internal static string Lost(string jobId) =>
+        $"error: the cluster no longer knows job {jobId}: the silo of its coordinator stopped and the job storage kept nothing (silos started with --storage redis or postgres keep jobs when a silo is lost)";
 
     internal static string Describe(JobSummary s) => string.Create(
         CultureInfo.InvariantCulture,

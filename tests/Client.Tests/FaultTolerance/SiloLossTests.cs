@@ -113,7 +113,7 @@ public sealed class SiloLossTests
 
             // Paused while a silo joins, so the job cannot finish before it sees the room, however fast the machine.
             await WaitForAuditAsync(silos[0].Gateway, "elastic", "drain");
-            await using (var cluster = await ClusterConnection.OpenAsync(Endpoints.ParseList(silos[0].Gateway, "gateway")))
+            await using (var cluster = await ClusterConnection.OpenAsync(ClusterAddress.Default(Endpoints.ParseList(silos[0].Gateway, "gateway"))))
             {
                 var grain = cluster.Client.GetGrain<ITrainingJobGrain>("elastic");
                 await grain.PauseAsync();
