@@ -6,7 +6,8 @@ namespace Platform.Grains.Interfaces.Jobs;
 
 /// <summary>
 /// Coordinates one training job (key: job id): owns the spec and lifecycle, starts one worker per
-/// rank, gathers their reports, and keeps the result.
+/// rank, gathers their reports, and keeps the result. What clients call; the ranks and silos talk
+/// to the same grain through <see cref="ITrainingJobCallbacks"/>.
 /// </summary>
 public interface ITrainingJobGrain : IGrainWithStringKey
 {
@@ -34,42 +35,10 @@ public interface ITrainingJobGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ImmutableArray<AuditRecord>> GetAuditAsync();
 
-    /// <summary>From rank 0: the health policy paused the job; the ranks have paused themselves.</summary>
-    Task HealthPausedAsync(string reason);
-
     /// <summary>Stops the workers at their next step boundary and waits until they have stopped.</summary>
     Task CancelAsync();
 
     Task PauseAsync();
 
     Task ResumeAsync();
-
-    /// <summary>From a worker: progress since its last report.</summary>
-    [OneWay]
-    Task ReportAsync(WorkerReport report);
-
-    /// <summary>From rank 0: a checkpoint landed on disk. One-way so a checkpoint never waits on the coordinator.</summary>
-    [OneWay]
-    Task CheckpointWrittenAsync(CheckpointRecord checkpoint);
-
-    /// <summary>From a worker: it finished all its steps.</summary>
-    Task WorkerCompletedAsync(WorkerOutcome outcome);
-
-    /// <summary>From a worker of start <paramref name="generation"/>: it stopped with an error.</summary>
-    Task WorkerFailedAsync(int rank, string error, FailureKind kind, int generation);
-
-    /// <summary>From a worker: it stopped because the job was cancelled.</summary>
-    Task WorkerCancelledAsync(int rank, int step);
-
-    /// <summary>
-    /// From a silo that is shutting down (SIGTERM) and hosts ranks of this job: place no rank there
-    /// again. Its ranks then agree in their next collective to stop after that step.
-    /// </summary>
-    Task SiloDrainingAsync(SiloAddress silo);
-
-    /// <summary>
-    /// From a worker of start <paramref name="generation"/>: the ranks stopped together after
-    /// <paramref name="step"/> because a silo is draining; rank 0 has written the checkpoint of that step.
-    /// </summary>
-    Task WorkerDrainedAsync(int rank, int step, int generation);
 }

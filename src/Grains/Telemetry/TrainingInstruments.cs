@@ -7,8 +7,9 @@ namespace Platform.Grains.Telemetry;
 /// <summary>
 /// The platform's OpenTelemetry instruments, meter <see cref="MeterName"/>. Layer and step figures
 /// are observable: they report the latest step of each job running on this silo (rank 0 records
-/// them) and drop a job <see cref="Retention"/> after it ends, so finished jobs leave no stale series
-/// behind for alerts to fire on. Step and allreduce durations are histograms recorded by every rank.
+/// them) and drop a job <see cref="Retention"/> after it ends (at the next scrape, job start or job
+/// end, so they never pile up, exporter or not), so finished jobs leave no stale series behind for
+/// alerts to fire on. Step and allreduce durations are histograms recorded by every rank.
 /// In Prometheus the names read with underscores, e.g. <c>training_layer_grad_norm{job,layer}</c>.
 /// </summary>
 public sealed class TrainingInstruments
@@ -72,9 +73,17 @@ public sealed class TrainingInstruments
 
         if (rank == 0)
         {
+            if (!jobs.ContainsKey(job))
+            {
+                Sweep();
+            }
+
             jobs.AddOrUpdate(job, _ => new JobFigures(layout, step), (_, figures) => figures.Layout == layout ? figures : new JobFigures(layout, step)).Add(step);
         }
     }
+
+    /// <summary>The jobs whose figures this silo keeps: running, or ended within <see cref="Retention"/>.</summary>
+    public IReadOnlyCollection<string> Jobs => [.. jobs.Keys];
 
     /// <summary>Counts a step's findings and remedies (rank 0).</summary>
     public void RecordHealth(string job, IEnumerable<string> rules, IEnumerable<string> actions)
@@ -106,7 +115,25 @@ public sealed class TrainingInstruments
         {
             figures.EndedAt = clock.GetUtcNow();
         }
+
+        // Scrapes drop them too, but a silo with no exporter is never scraped.
+        Sweep();
     }
+
+    /// <summary>Drops the jobs that ended more than <see cref="Retention"/> ago.</summary>
+    private void Sweep()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (job, figures) in jobs)
+        {
+            if (Expired(figures, now))
+            {
+                jobs.TryRemove(job, out _);
+            }
+        }
+    }
+
+    private static bool Expired(JobFigures figures, DateTimeOffset now) => figures.EndedAt is { } ended && now - ended > Retention;
 
     private void Layer(Meter meter, string name, string description, Func<StepTelemetry, int, float> value) =>
         meter.CreateObservableGauge(
@@ -129,7 +156,7 @@ public sealed class TrainingInstruments
         var now = clock.GetUtcNow();
         foreach (var (job, figures) in jobs)
         {
-            if (figures.EndedAt is { } ended && now - ended > Retention)
+            if (Expired(figures, now))
             {
                 jobs.TryRemove(job, out _);
                 continue;

@@ -30,7 +30,7 @@ public sealed class SiloDrain(LocalWorkers workers, IGrainFactory grains, ILocal
         {
             try
             {
-                await grains.GetGrain<ITrainingJobGrain>(job).SiloDrainingAsync(silo.SiloAddress).WaitAsync(TimeSpan.FromSeconds(5), cancel);
+                await grains.GetGrain<ITrainingJobCallbacks>(job).SiloDrainingAsync(silo.SiloAddress).WaitAsync(TimeSpan.FromSeconds(5), cancel);
             }
             catch (Exception e) when (e is TimeoutException or OrleansException or OperationCanceledException)
             {

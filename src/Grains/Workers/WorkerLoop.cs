@@ -17,7 +17,7 @@ namespace Platform.Grains.Workers;
 /// A rank's step loop on a dedicated thread. It checks for pause and cancel at every step boundary,
 /// writes checkpoints on rank 0, reports progress a few times a second, and tells the job how it ended.
 /// </summary>
-internal sealed class WorkerLoop(
+internal sealed partial class WorkerLoop(
     WorkerAssignment assignment,
     IGrainFactory grains,
     ChunkMailbox mailbox,
@@ -28,7 +28,7 @@ internal sealed class WorkerLoop(
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan DeliveryPatience = TimeSpan.FromSeconds(60);
-    private readonly ITrainingJobGrain job = grains.GetGrain<ITrainingJobGrain>(assignment.JobId);
+    private readonly ITrainingJobCallbacks job = grains.GetGrain<ITrainingJobCallbacks>(assignment.JobId);
     private readonly CancellationTokenSource cancel = new();
     private readonly ManualResetEventSlim running = new(initialState: true);
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -169,6 +169,16 @@ internal sealed class WorkerLoop(
         Describe(session, ring);
         var end = Train(session, spec, ring);
         var step = session.Step;
+        if (assignment.Rank == 0)
+        {
+            // Repeats the monitor folded and had not yet written: the last report before the rank ends carries them.
+            Audit(session.FinishHealth());
+            if (TakeUnreportedHealth() is { IsEmpty: false } last)
+            {
+                Wait(job.ReportAsync(new WorkerReport(assignment.Rank, 0, 0, double.NaN, 0, 0, null, last) { Generation = assignment.Generation }));
+            }
+        }
+
         if (end == LoopEnd.Cancelled)
         {
             return () => job.WorkerCancelledAsync(assignment.Rank, step);
@@ -206,126 +216,10 @@ internal sealed class WorkerLoop(
         Drained,
     }
 
-    /// <summary>Runs steps until done, cancelled, or every rank agreed to stop for a draining silo.</summary>
-    private LoopEnd Train(TrainingSession session, JobSpec spec, RingAllReduce? reducer)
+    /// <summary>Logs the records and keeps them for the job's next report.</summary>
+    private void Audit(IEnumerable<HealthRecord> records)
     {
-        var checkpoints = new CheckpointDirectory(assignment.CheckpointDir);
-        var started = clock.GetTimestamp();
-        var (lastReport, lastStep) = (started, session.Step);
-        while (!session.Finished)
-        {
-            if (!running.IsSet)
-            {
-                running.Wait(cancel.Token);
-            }
-
-            if (cancel.IsCancellationRequested)
-            {
-                return LoopEnd.Cancelled;
-            }
-
-            Stall(spec, session.Step);
-            var stepStart = clock.GetTimestamp();
-            StepResult result;
-            try
-            {
-                result = session.RunStep(reducer, drainRequested, pauseRequested);
-            }
-            catch (Exception) when (cancel.IsCancellationRequested)
-            {
-                // Cancelling closes the ring's links, so a step in flight may fail in many ways; all mean "stopped".
-                return LoopEnd.Cancelled;
-            }
-
-            trainTicks += clock.GetTimestamp() - stepStart;
-            Audit(result);
-            if (result.Health.Stop)
-            {
-                throw new HealthStopException(result.Health.Reason!);
-            }
-
-            if (result.Health.Rollback)
-            {
-                // Every rank decided the same at the same step; each restores the same checkpoint.
-                var good = checkpoints.Latest(CheckpointFile.Verify);
-                logger.LogWarning("Job {Job} rank {Rank}: rolling back from step {Step} to {Checkpoint}", assignment.JobId, assignment.Rank, session.Step, good?.File ?? "(none: skipping the batch)");
-                session.RollBack(good?.File);
-                if (result.StopAgreed)
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            stepsThisRun++;
-            instruments.Record(assignment.JobId, assignment.Rank, session.Layout, result.Telemetry);
-            if (assignment.Rank == 0)
-            {
-                unreported.Add(result.Telemetry, session.Layout);
-            }
-
-            if (result.PauseAgreed)
-            {
-                pauseRequested = false;
-                running.Reset();
-            }
-
-            if (result.Health.Pause)
-            {
-                running.Reset();
-                if (assignment.Rank == 0)
-                {
-                    _ = job.HealthPausedAsync(result.Health.Reason!);
-                }
-            }
-
-            if (assignment.Rank == 0 && result.Step % spec.Checkpoint.Interval == 0)
-            {
-                Checkpoint(session, checkpoints, spec.Checkpoint.Keep);
-            }
-
-            if (clock.GetElapsedTime(lastReport) >= ReportEvery || session.Finished || result.Health.Pause || result.PauseAgreed)
-            {
-                var rate = spec.BatchSize * (result.Step - lastStep) / clock.GetElapsedTime(lastReport).TotalSeconds;
-                Report(new WorkerReport(assignment.Rank, result.Step, session.EpochsDone, result.Loss, rate, session.TotalSteps) { Generation = assignment.Generation });
-                (lastReport, lastStep) = (clock.GetTimestamp(), result.Step);
-            }
-
-            if (result.StopAgreed)
-            {
-                break;
-            }
-        }
-
-        if (assignment.Rank == 0 && session.Step % spec.Checkpoint.Interval != 0)
-        {
-            Checkpoint(session, checkpoints, spec.Checkpoint.Keep);
-        }
-
-        return session.Finished ? LoopEnd.Finished : LoopEnd.Drained;
-    }
-
-    /// <summary>A <c>stall</c> fault: hang before this step, as a stuck device would (a run resumed from a checkpoint does not hang again).</summary>
-    private void Stall(JobSpec spec, int step)
-    {
-        if (assignment.ResumeFrom is null && spec.Faults.FirstOrDefault(f => f.IsStall && f.Hits(step, assignment.Rank)) is { } stall)
-        {
-            logger.LogWarning("Job {Job} rank {Rank}: stalling {Seconds} s before step {Step} (fault injected)", assignment.JobId, assignment.Rank, stall.Seconds, step);
-            cancel.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(stall.Seconds));
-        }
-    }
-
-    /// <summary>Rank 0 counts every finding and remedy in the metrics, logs and keeps the audit records for the job.</summary>
-    private void Audit(StepResult result)
-    {
-        if (assignment.Rank != 0)
-        {
-            return;
-        }
-
-        instruments.RecordHealth(assignment.JobId, result.Health.Findings, result.Health.Remedies);
-        foreach (var r in result.Health.Records)
+        foreach (var r in records)
         {
             var remedy = r.Kind == HealthRecordKind.Remedy;
             logger.LogInformation(
@@ -333,93 +227,6 @@ internal sealed class WorkerLoop(
                 assignment.JobId, r.Step, remedy ? "remedy" : "finding", r.Name, string.Join(',', r.Layers), r.Value, r.Threshold, r.Detail);
             unreportedHealth.Add(new AuditRecord(r.Step, r.Name, r.Detail, [.. r.Layers], r.Value, r.Threshold, remedy));
         }
-    }
-
-    /// <summary>Sends progress; rank 0 adds the telemetry and health records since its last report.</summary>
-    private void Report(WorkerReport report)
-    {
-        if (assignment.Rank == 0)
-        {
-            instruments.RecordThroughput(assignment.JobId, report.SamplesPerSecond);
-            report = report with { Telemetry = unreported.ToSeries(), Health = [.. unreportedHealth] };
-            unreported.Clear();
-            unreportedHealth.Clear();
-        }
-
-        _ = job.ReportAsync(report);
-    }
-
-    private System.Collections.Immutable.ImmutableArray<AuditRecord> TakeUnreportedHealth()
-    {
-        System.Collections.Immutable.ImmutableArray<AuditRecord> records = [.. unreportedHealth];
-        unreportedHealth.Clear();
-        return records;
-    }
-
-    private RingAllReduce? Reducer(JobSpec spec)
-    {
-        if (assignment.WorldSize == 1)
-        {
-            return null;
-        }
-
-        var position = new RingPosition(assignment.JobId, assignment.Rank, assignment.WorldSize, assignment.Generation);
-        return RingBuilder.Build(
-            position,
-            spec.Allreduce.Transport,
-            new WireCodec(spec.Allreduce.Compression),
-            spec.Allreduce.ChunkKb,
-            TimeSpan.FromSeconds(spec.Recovery.StepTimeoutSeconds),
-            grains.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(assignment.JobId, assignment.Generation, position.Next)),
-            mailbox,
-            tcp,
-            cancel.Token);
-    }
-
-    /// <summary>Says in the job's log how rank 0 trains: its torch threads and the allreduce's transport (and why, when auto fell back).</summary>
-    private void Describe(TrainingSession session, RingAllReduce? ring)
-    {
-        if (ring?.Fallback is { } why)
-        {
-            logger.LogWarning("Job {Job} rank {Rank}: allreduce over Orleans messages, not direct TCP links: {Reason}", assignment.JobId, assignment.Rank, why);
-        }
-
-        if (assignment.Rank == 0)
-        {
-            logger.LogInformation(
-                "Job {Job}: {World} rank(s), {Threads} torch thread(s) each ({Sharing} rank(s) share this machine's {Cores} cores), allreduce {Transport}",
-                assignment.JobId, assignment.WorldSize, session.Threads, assignment.RanksOnMachine, Environment.ProcessorCount, ring?.Transport ?? "none (one rank)");
-        }
-    }
-
-    private void Checkpoint(TrainingSession session, CheckpointDirectory checkpoints, int keep)
-    {
-        var file = checkpoints.FileFor(session.Step);
-        var sha = session.SaveCheckpoint(file);
-        checkpoints.Add(new CheckpointEntry(session.Step, Path.GetFileName(file), sha), keep);
-        _ = job.CheckpointWrittenAsync(new CheckpointRecord(session.Step, file, sha));
-    }
-
-    private WorkerOutcome Outcome(TrainingSession session, int batch)
-    {
-        var eval = session.Evaluate();
-        var seconds = TimeSpan.FromTicks(trainTicks * TimeSpan.TicksPerSecond / clock.TimestampFrequency).TotalSeconds;
-        var losses = session.Losses;
-        var tail = losses.Skip(Math.Max(0, losses.Count - session.BatchesPerEpoch)).ToList();
-        return new WorkerOutcome(
-            assignment.Rank,
-            session.Step,
-            session.EpochsDone,
-            tail.Count > 0 ? tail.Average(l => (double)l) : double.NaN,
-            eval.Accuracy,
-            eval.Loss,
-            session.ParameterL2(),
-            seconds > 0 ? stepsThisRun * (double)batch / seconds : 0,
-            seconds,
-            [.. losses.Select(l => (double)l)],
-            reducer?.Transport,
-            session.Threads,
-            new Dictionary<string, double>(session.Phases.MedianMs())) { Generation = assignment.Generation };
     }
 
     private static void Wait(Task task) => task.GetAwaiter().GetResult();

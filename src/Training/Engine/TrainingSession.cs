@@ -60,6 +60,7 @@ public sealed class TrainingSession : IDisposable
         }
 
         Layout = new TelemetryLayout([.. parameters.Select(p => p.Name)], activations?.Names ?? []);
+        PublishedLayout = spec.Telemetry.Enabled ? Layout : TelemetryLayout.None;
         health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout) : null;
         gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + 3);
         if (worldSize > 1 && spec.Allreduce.BucketKb > 0)
@@ -103,6 +104,9 @@ public sealed class TrainingSession : IDisposable
 
     /// <summary>The parameter and activation names that the per-layer telemetry arrays follow.</summary>
     public TelemetryLayout Layout { get; }
+
+    /// <summary>The layout of the published steps: <see cref="Layout"/>, or none with <c>telemetry.enabled: false</c>.</summary>
+    public TelemetryLayout PublishedLayout { get; }
 
     /// <summary>
     /// One step: forward and backward on this rank's slice of the global batch, gradients averaged
@@ -194,7 +198,7 @@ public sealed class TrainingSession : IDisposable
         if (decision.Rollback)
         {
             Phases.EndStep();
-            return new StepResult(Step, epoch, value, lr, samples, telemetry with { StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds }, decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
+            return new StepResult(Step, epoch, value, lr, samples, Published(telemetry with { StepSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds }), decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
         }
 
         var applied = 0.0;
@@ -231,8 +235,14 @@ public sealed class TrainingSession : IDisposable
         health?.Applied(telemetry);
         Phases.Mark(StepPhase.Health);
         Phases.EndStep();
-        return new StepResult(Step, epoch, value, lr, samples, telemetry, decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
+        return new StepResult(Step, epoch, value, lr, samples, Published(telemetry), decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
     }
+
+    /// <summary>At the end of the run: the health records folded into episodes and not yet written.</summary>
+    public IReadOnlyList<HealthRecord> FinishHealth() => health?.Finish() ?? [];
+
+    /// <summary>The step's figures as they leave the session: per layer only with <c>telemetry.enabled</c> (the health rules read every layer either way).</summary>
+    private StepTelemetry Published(StepTelemetry telemetry) => spec.Telemetry.Enabled ? telemetry : telemetry.WithoutLayers();
 
     /// <summary>
     /// After a step that decided to roll back: restores <paramref name="checkpoint"/> (the last good

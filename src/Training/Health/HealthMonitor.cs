@@ -22,7 +22,7 @@ public sealed class HealthMonitor
     private readonly SpikeDetector spikes;
     private readonly Queue<double> norms = new();
     private readonly List<float> losses = [];
-    private readonly Dictionary<string, int> lastRecorded = [];
+    private readonly AuditEpisodes episodes;
     private readonly HashSet<int> skipSteps = [];
     private (float[] Update, float[] Weight)? previous;
     private double lrScale = 1;
@@ -42,6 +42,7 @@ public sealed class HealthMonitor
         layerOf = [.. names.Select(n => weights.FirstOrDefault(w => Prefix(names[w]) == Prefix(n), -1))];
         lowSteps = new int[names.Count];
         spikes = new SpikeDetector(spec.Exploding.Alpha, spec.Exploding.ZThreshold, spec.Exploding.Warmup);
+        episodes = new AuditEpisodes(spec.Remedies.Cooldown);
     }
 
     public double LrScale => lrScale;
@@ -53,6 +54,7 @@ public sealed class HealthMonitor
     public StepDecision Decide(int step, StepTelemetry t)
     {
         var decision = new StepDecision();
+        episodes.Close(decision.Records, step);
         var fired = new List<(string Rule, IReadOnlyList<string> Layers, double Value, double Threshold)>();
         var norm = t.GlobalGradNorm;
         var nonFinite = !float.IsFinite(t.Loss) || t.TotalNonFinite > 0 || !double.IsFinite(norm);
@@ -100,13 +102,21 @@ public sealed class HealthMonitor
         return decision;
     }
 
+    /// <summary>At the end of the run: the repeats folded into episodes and not yet in the audit.</summary>
+    public IReadOnlyList<HealthRecord> Finish()
+    {
+        var records = new List<HealthRecord>();
+        episodes.CloseAll(records);
+        return records;
+    }
+
     /// <summary>The step's final figures, update norms included, for the update-ratio rule of the next step.</summary>
     public void Applied(StepTelemetry t) => previous = t.Skipped || t.UpdateNorm.Length == 0 ? null : (t.UpdateNorm, t.WeightNorm);
 
     /// <summary>What the monitor has learned, for a checkpoint.</summary>
     public HealthState Save() => new(
         [.. lowSteps], spikes.State.Mean, spikes.State.Variance, spikes.State.Seen, [.. norms], [.. losses], lrScale, lastLrDown,
-        rollbacks, trustMode, [.. skipSteps.Order()], new Dictionary<string, int>(lastRecorded), previous?.Update, previous?.Weight);
+        rollbacks, trustMode, [.. skipSteps.Order()], episodes.Save(), previous?.Update, previous?.Weight);
 
     /// <summary>Continues from a checkpoint's state (a resumed run; a rollback keeps the monitor as it is).</summary>
     public void Restore(HealthState state)
@@ -124,11 +134,7 @@ public sealed class HealthMonitor
         (lrScale, lastLrDown, rollbacks, trustMode) = (state.LrScale, state.LastLrDown, state.Rollbacks, state.TrustMode);
         skipSteps.Clear();
         skipSteps.UnionWith(state.SkipSteps);
-        lastRecorded.Clear();
-        foreach (var (k, v) in state.LastRecorded)
-        {
-            lastRecorded[k] = v;
-        }
+        episodes.Restore(state.Episodes);
 
         previous = state.PreviousUpdate is { } u && state.PreviousWeight is { } w ? (u, w) : null;
     }
@@ -378,22 +384,8 @@ public sealed class HealthMonitor
         Record(d, step, HealthRecordKind.Remedy, action, layers, value, threshold, detail, cause);
     }
 
-    /// <summary>
-    /// An episode (a rule's finding, or a remedy for the rules that called for it) goes into the audit
-    /// when it starts and again once per cool-down while it lasts.
-    /// </summary>
-    private void Record(StepDecision d, int step, HealthRecordKind kind, string name, IReadOnlyList<string> layers, double value, double threshold, string detail, string cause = "")
-    {
-        var key = $"{kind}:{name}:{cause}:{string.Join(',', layers)}";
-        var discrete = name is "rollback" or "skip" or "stop" or "pause" or "lr_down" or "lr_up" or "nonfinite";
-        if (!discrete && lastRecorded.TryGetValue(key, out var last) && step - last < Math.Max(1, spec.Remedies.Cooldown))
-        {
-            return;
-        }
-
-        lastRecorded[key] = step;
-        d.Records.Add(new HealthRecord(step, kind, name, layers, value, threshold, detail));
-    }
+    private void Record(StepDecision d, int step, HealthRecordKind kind, string name, IReadOnlyList<string> layers, double value, double threshold, string detail, string cause = "") =>
+        episodes.Add(d.Records, new HealthRecord(step, kind, name, layers, value, threshold, detail), cause);
 
     private string[] Names(Func<int, bool> where) => [.. Enumerable.Range(0, layout.Layers.Count).Where(where).Select(i => layout.Layers[i])];
 

@@ -18,6 +18,6 @@ public sealed record HealthState(
     [property: JsonPropertyName("rollbacks")] int Rollbacks,
     [property: JsonPropertyName("trust_mode")] bool TrustMode,
     [property: JsonPropertyName("skip_steps")] int[] SkipSteps,
-    [property: JsonPropertyName("last_recorded")] Dictionary<string, int> LastRecorded,
+    [property: JsonPropertyName("episodes")] Dictionary<string, AuditEpisode>? Episodes,
     [property: JsonPropertyName("previous_update")] float[]? PreviousUpdate,
     [property: JsonPropertyName("previous_weight")] float[]? PreviousWeight);

@@ -35,7 +35,14 @@ public sealed record StepTelemetry(
     public static float Ratio(float numerator, float denominator) => denominator > 0 ? numerator / denominator : float.NaN;
 
     public long TotalNonFinite => NonFinite.Sum();
+
+    /// <summary>The job-wide figures only (loss, learning rate, global norms, timings): what is published with <c>telemetry.enabled: false</c>.</summary>
+    public StepTelemetry WithoutLayers() =>
+        this with { GradNorm = [], WeightNorm = [], UpdateNorm = [], GradMaxAbs = [], NonFinite = [], ZeroFraction = [], Saturated = [], Dead = [] };
 }
 
 /// <summary>The names the per-layer arrays of a <see cref="StepTelemetry"/> follow.</summary>
-public sealed record TelemetryLayout(IReadOnlyList<string> Layers, IReadOnlyList<string> Activations);
+public sealed record TelemetryLayout(IReadOnlyList<string> Layers, IReadOnlyList<string> Activations)
+{
+    public static readonly TelemetryLayout None = new([], []);
+}

@@ -45,26 +45,10 @@ public sealed class JobRunnerTests
 
         public Task<ImmutableArray<AuditRecord>> GetAuditAsync() => Task.FromResult(ImmutableArray<AuditRecord>.Empty);
 
-        public Task HealthPausedAsync(string reason) => Task.CompletedTask;
-
         public Task CancelAsync() => Task.CompletedTask;
 
         public Task PauseAsync() => Task.CompletedTask;
 
         public Task ResumeAsync() => Task.CompletedTask;
-
-        public Task ReportAsync(WorkerReport report) => Task.CompletedTask;
-
-        public Task CheckpointWrittenAsync(CheckpointRecord checkpoint) => Task.CompletedTask;
-
-        public Task WorkerCompletedAsync(WorkerOutcome outcome) => Task.CompletedTask;
-
-        public Task WorkerFailedAsync(int rank, string error, FailureKind kind, int generation) => Task.CompletedTask;
-
-        public Task WorkerCancelledAsync(int rank, int step) => Task.CompletedTask;
-
-        public Task SiloDrainingAsync(SiloAddress silo) => Task.CompletedTask;
-
-        public Task WorkerDrainedAsync(int rank, int step, int generation) => Task.CompletedTask;
     }
 }

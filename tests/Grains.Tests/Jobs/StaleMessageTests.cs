@@ -25,9 +25,9 @@ public sealed class StaleMessageTests(ClusterFixture fixture)
     {
         var job = await PausedJobAsync("stale-done");
 
-        await job.WorkerCompletedAsync(Outcome(rank: 3, FirstStart));
-        await job.WorkerCompletedAsync(Outcome(rank: 0, generation: 0));
-        await job.WorkerCompletedAsync(Outcome(rank: 0, generation: FirstStart + 1));
+        await Ranks(job).WorkerCompletedAsync(Outcome(rank: 3, FirstStart));
+        await Ranks(job).WorkerCompletedAsync(Outcome(rank: 0, generation: 0));
+        await Ranks(job).WorkerCompletedAsync(Outcome(rank: 0, generation: FirstStart + 1));
 
         var progress = await job.GetProgressAsync();
         await job.CancelAsync();
@@ -40,8 +40,8 @@ public sealed class StaleMessageTests(ClusterFixture fixture)
     {
         var job = await PausedJobAsync("stale-fail");
 
-        await job.WorkerFailedAsync(5, "not one of ours", FailureKind.BadInput, FirstStart);
-        await job.WorkerFailedAsync(0, "an earlier start", FailureKind.BadInput, 0);
+        await Ranks(job).WorkerFailedAsync(5, "not one of ours", FailureKind.BadInput, FirstStart);
+        await Ranks(job).WorkerFailedAsync(0, "an earlier start", FailureKind.BadInput, 0);
 
         var progress = await job.GetProgressAsync();
         await job.CancelAsync();
@@ -53,15 +53,18 @@ public sealed class StaleMessageTests(ClusterFixture fixture)
     {
         var job = await PausedJobAsync("stale-report");
 
-        await job.ReportAsync(HealthOnly(generation: 0, "from no start"));
-        await job.ReportAsync(HealthOnly(generation: FirstStart + 3, "from a later start"));
-        await job.ReportAsync(HealthOnly(FirstStart, "from this start"));
+        await Ranks(job).ReportAsync(HealthOnly(generation: 0, "from no start"));
+        await Ranks(job).ReportAsync(HealthOnly(generation: FirstStart + 3, "from a later start"));
+        await Ranks(job).ReportAsync(HealthOnly(FirstStart, "from this start"));
 
         // Reports are one-way: the current one arriving means the others were handled too (one sender, in order) or dropped.
         var audit = await UntilAsync(job, a => a.Any(r => r.Detail == "from this start"));
         await job.CancelAsync();
         Assert.DoesNotContain(audit, r => r.Detail is "from no start" or "from a later start");
     }
+
+    /// <summary>The job as the ranks reach it; messages from one sender to it are handled in order.</summary>
+    private ITrainingJobCallbacks Ranks(ITrainingJobGrain job) => fixture.Client.GetGrain<ITrainingJobCallbacks>(job.GetPrimaryKeyString());
 
     private async Task<ITrainingJobGrain> PausedJobAsync(string name)
     {

@@ -60,9 +60,24 @@ public sealed class JobTelemetryTests(ClusterFixture fixture)
         }
     }
 
-    private async Task<TelemetrySeries> RunAsync(string spec)
+    [Fact]
+    public async Task Telemetry_off_publishes_no_layer_while_health_still_reads_every_layer()
     {
-        var job = fixture.Client.GetGrain<ITrainingJobGrain>($"telemetry-{Guid.NewGuid():N}");
+        var job = fixture.Client.GetGrain<ITrainingJobGrain>($"telemetry-off-{Guid.NewGuid():N}");
+        var series = await RunAsync(DeepSigmoid(60, extra: "telemetry: {enabled: false}"), job);
+        var audit = await job.GetAuditAsync();
+
+        Assert.Equal(Enumerable.Range(1, 60), series.Steps);
+        Assert.Empty(series.Layers);
+        Assert.Empty(series.Activations);
+        Assert.Empty(series.GradNorm);
+        Assert.All(series.Loss, l => Assert.True(float.IsFinite(l)));
+        Assert.Contains(audit, r => r.Kind == "vanishing" && r.Layers.Contains("layers.0.weight"));
+    }
+
+    private async Task<TelemetrySeries> RunAsync(string spec, ITrainingJobGrain? job = null)
+    {
+        job ??= fixture.Client.GetGrain<ITrainingJobGrain>($"telemetry-{Guid.NewGuid():N}");
         await job.SubmitAsync(new JobSubmission(spec, Resume: false));
         var done = await TrainingJobGrainTests.WaitForEndAsync(job);
         Assert.True(done.State == JobState.Completed, done.Error);
