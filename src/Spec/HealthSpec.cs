@@ -17,22 +17,27 @@ public sealed record HealthSpec(
     RemedySettings Remedies)
 {
     /// <summary>What a rule can find.</summary>
-    public static readonly string[] Rules = ["vanishing", "exploding", "spike", "nonfinite", "loss_plateau", "update_ratio", "saturation", "dead_relu"];
+    public static readonly string[] Rules =
+    [
+        HealthRuleNames.Vanishing, HealthRuleNames.Exploding, HealthRuleNames.Spike, HealthRuleNames.NonFinite,
+        HealthRuleNames.LossPlateau, HealthRuleNames.UpdateRatio, HealthRuleNames.Saturation, HealthRuleNames.DeadRelu,
+    ];
 
     /// <summary>What the policy can do about it.</summary>
-    public static readonly string[] Actions = ["clip", "skip", "lr_down", "layer_scale", "rollback", "pause", "stop"];
+    public static readonly string[] Actions =
+        [RemedyNames.Clip, RemedyNames.Skip, RemedyNames.LrDown, RemedyNames.LayerScale, RemedyNames.Rollback, RemedyNames.Pause, RemedyNames.Stop];
 
     /// <summary>The default policy: fix what can be fixed in the step, record the rest.</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultPolicy = new Dictionary<string, IReadOnlyList<string>>
     {
-        ["vanishing"] = ["layer_scale"],
-        ["exploding"] = ["clip"],
-        ["spike"] = ["clip"],
-        ["nonfinite"] = ["rollback"],
-        ["loss_plateau"] = ["lr_down"],
-        ["update_ratio"] = [],
-        ["saturation"] = [],
-        ["dead_relu"] = [],
+        [HealthRuleNames.Vanishing] = [RemedyNames.LayerScale],
+        [HealthRuleNames.Exploding] = [RemedyNames.Clip],
+        [HealthRuleNames.Spike] = [RemedyNames.Clip],
+        [HealthRuleNames.NonFinite] = [RemedyNames.Rollback],
+        [HealthRuleNames.LossPlateau] = [RemedyNames.LrDown],
+        [HealthRuleNames.UpdateRatio] = [],
+        [HealthRuleNames.Saturation] = [],
+        [HealthRuleNames.DeadRelu] = [],
     };
 
     internal static HealthSpec Read(SpecNode n)

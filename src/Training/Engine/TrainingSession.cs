@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Platform.Spec;
-using Platform.Training.Checkpoints;
 using Platform.Training.Data;
 using Platform.Training.Health;
 using Platform.Training.Models;
@@ -17,7 +16,7 @@ namespace Platform.Training.Engine;
 /// One rank's replica: the model, its optimizer and its shard of the data. Steps are synchronous
 /// and run on one thread, because TorchSharp's dispose scopes are per thread.
 /// </summary>
-public sealed class TrainingSession : IDisposable
+public sealed partial class TrainingSession : IDisposable
 {
     private const int EvalChunk = 1000;
     private readonly JobSpec spec;
@@ -244,25 +243,6 @@ public sealed class TrainingSession : IDisposable
     /// <summary>The step's figures as they leave the session: per layer only with <c>telemetry.enabled</c> (the health rules read every layer either way).</summary>
     private StepTelemetry Published(StepTelemetry telemetry) => spec.Telemetry.Enabled ? telemetry : telemetry.WithoutLayers();
 
-    /// <summary>
-    /// After a step that decided to roll back: restores <paramref name="checkpoint"/> (the last good
-    /// one) and arranges for the bad batch to be skipped when the run reaches it again; without a
-    /// checkpoint, skips the bad batch where it is.
-    /// </summary>
-    public void RollBack(string? checkpoint)
-    {
-        var bad = Step;
-        if (checkpoint is null)
-        {
-            losses.Add(float.NaN);
-            Step++;
-            return;
-        }
-
-        Restore(checkpoint, withHealth: false);
-        health?.RolledBack(bad);
-    }
-
     /// <summary>Scales gradients in place (clip, per-layer trust) and returns the norm that is applied.</summary>
     private double ApplyScales(StepDecision decision, StepTelemetry t)
     {
@@ -283,113 +263,10 @@ public sealed class TrainingSession : IDisposable
         return Math.Sqrt(sum);
     }
 
-    /// <summary>The model's outputs on <paramref name="inputs"/> (already normalised, as the data gives them), in evaluation mode.</summary>
-    public float[] Predict(Tensor inputs)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        model.Module.eval();
-        try
-        {
-            return model.Forward(inputs).contiguous().data<float>().ToArray();
-        }
-        finally
-        {
-            model.Module.train();
-        }
-    }
-
-    public EvalResult Evaluate()
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        model.Module.eval();
-        var (correct, lossSum) = (0L, 0.0);
-        var test = data.Test;
-        for (var start = 0; start < test.Count; start += EvalChunk)
-        {
-            using var chunk = NewDisposeScope();
-            var (inputs, target) = test.Range(start, Math.Min(EvalChunk, test.Count - start));
-            var output = model.Forward(inputs);
-            correct += LossFunctions.Correct(output, target, data.Regression);
-            lossSum += LossFunctions.Compute(output, target, data.Regression, nn.Reduction.Sum).item<float>();
-        }
-
-        model.Module.train();
-        return new EvalResult((double)correct / test.Count, lossSum / test.Count, test.Count);
-    }
-
-    /// <summary>L2 norm of all parameters, accumulated in double precision.</summary>
-    public double ParameterL2()
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var sum = parameters.Aggregate(0.0, (acc, p) => acc + p.Param.to(float64).square().sum().item<double>());
-        return Math.Sqrt(sum);
-    }
-
-    public string SaveCheckpoint(string file)
-    {
-        var metadata = new CheckpointMetadata(
-            Step, Step / BatchesPerEpoch, Step % BatchesPerEpoch, spec.Seed, optimizer.Updates, WorldSize, spec.Model.Kind, [.. losses], health?.Save())
-        {
-            Normalization = data.Normalization,
-            InputShape = data.SampleShape,
-            Outputs = data.Outputs,
-        };
-        return CheckpointFile.Write(file, metadata, CheckpointTensors());
-    }
-
-    /// <summary>Loads model, optimizer and position from a checkpoint of the same model and seed.</summary>
-    public void RestoreCheckpoint(string file) => Restore(file, withHealth: true);
-
-    private void Restore(string file, bool withHealth)
-    {
-        var (metadata, tensors) = CheckpointFile.Read(file);
-        try
-        {
-            if (metadata.Seed != spec.Seed)
-            {
-                throw new CheckpointMismatchException(file, $"it was written with seed {metadata.Seed}, this job has seed {spec.Seed}");
-            }
-
-            using var noGrad = no_grad();
-            foreach (var (name, target) in CheckpointTensors())
-            {
-                if (!tensors.TryGetValue(name, out var source) || !source.shape.SequenceEqual(target.shape))
-                {
-                    throw new CheckpointMismatchException(file, $"it has no tensor {name} of shape [{string.Join(", ", target.shape)}]; was it written for another model?");
-                }
-
-                target.copy_(source);
-            }
-
-            data = data.WithNormalization(metadata.Normalization);
-            Step = metadata.Step;
-            optimizer.Updates = metadata.OptimizerUpdates;
-            losses = [.. metadata.LossHistory];
-            if (withHealth && metadata.Health is { } state)
-            {
-                health?.Restore(state);
-            }
-        }
-        finally
-        {
-            foreach (var t in tensors.Values)
-            {
-                t.Dispose();
-            }
-        }
-    }
-
     public void Dispose()
     {
         buckets?.Dispose();
         optimizer.Dispose();
         model.Dispose();
     }
-
-    private IEnumerable<(string Name, Tensor Value)> CheckpointTensors() =>
-        model.Module.state_dict().Select(kv => ($"model.{kv.Key}", kv.Value))
-            .Concat(optimizer.State().Select(s => ($"optim.{s.Name}", s.Value)));
 }

@@ -1,3 +1,4 @@
+using Platform.Spec;
 using System.Globalization;
 
 namespace Platform.Training.Health;
@@ -16,7 +17,7 @@ internal sealed class AuditEpisodes(int cooldown)
     /// <summary>Records <paramref name="record"/> into <paramref name="into"/>, or folds it into its episode.</summary>
     public void Add(List<HealthRecord> into, HealthRecord record, string cause)
     {
-        if (record.Name is "rollback" or "skip" or "stop" or "pause" or "lr_down" or "lr_up" or "nonfinite")
+        if (record.Name is RemedyNames.Rollback or RemedyNames.Skip or RemedyNames.Stop or RemedyNames.Pause or RemedyNames.LrDown or RemedyNames.LrUp or HealthRuleNames.NonFinite)
         {
             into.Add(record);
             return;

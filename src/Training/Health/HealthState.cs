@@ -20,4 +20,9 @@ public sealed record HealthState(
     [property: JsonPropertyName("skip_steps")] int[] SkipSteps,
     [property: JsonPropertyName("episodes")] Dictionary<string, AuditEpisode>? Episodes,
     [property: JsonPropertyName("previous_update")] float[]? PreviousUpdate,
-    [property: JsonPropertyName("previous_weight")] float[]? PreviousWeight);
+    [property: JsonPropertyName("previous_weight")] float[]? PreviousWeight)
+{
+    /// <summary>Finite losses the plateau rule has seen (it keeps only the last two windows of <see cref="Losses"/>); 0 in older checkpoints, which kept them all.</summary>
+    [JsonPropertyName("losses_seen")]
+    public int LossesSeen { get; init; }
+}

@@ -1,0 +1,141 @@
+using Platform.Spec;
+using Platform.Training.Health;
+using Platform.Training.Telemetry;
+
+namespace Platform.Training.Tests.Health;
+
+/// <summary>Each rule and each remedy of the health monitor on its own, on figures made up for it.</summary>
+public sealed class HealthRuleTests
+{
+    private static readonly TelemetryLayout Layout = new(["layers.0.weight", "layers.0.bias", "layers.1.weight"], ["acts.0"]);
+
+    private static HealthMonitor Monitor(string health) =>
+        new(JobSpecDocument.Parse($"health: {health}").Validate().Health, Layout);
+
+    private static StepTelemetry Step(int step, float loss = 1, double norm = 1, float[]? grads = null, float saturated = 0, float dead = 0, long nonFinite = 0) =>
+        new(step + 1, loss, 0.1, norm, grads ?? [1, 1, 1], [10, 1, 10], [], [1, 1, 1], [nonFinite, 0, 0], [0, 0, 0], [saturated], [dead], 0.01, 0, 0, 64);
+
+    [Fact]
+    public void Loss_plateau_fires_when_a_window_fell_less_than_min_decrease_and_keeps_two_windows_only()
+    {
+        var monitor = Monitor("{loss: {window: 10, min_decrease: 0.01}, policy: {loss_plateau: []}}");
+        var fired = new List<int>();
+        for (var s = 0; s < 60; s++)
+        {
+            // Falling fast for 30 steps, then flat.
+            var loss = s < 30 ? 10f - (0.3f * s) : 1f;
+            if (monitor.Decide(s, Step(s, loss)).Findings.Contains(HealthRuleNames.LossPlateau))
+            {
+                fired.Add(s);
+            }
+        }
+
+        Assert.Equal([49, 59], fired);
+        Assert.Equal(20, monitor.Save().Losses.Length);
+        Assert.Equal(60, monitor.Save().LossesSeen);
+    }
+
+    [Fact]
+    public void Lr_down_cuts_down_to_the_floor_once_per_cooldown_and_lr_up_restores_it_notch_by_notch_after_quiet_steps()
+    {
+        var monitor = Monitor("{loss: {window: 5, min_decrease: 0.5}, remedies: {lr_factor: 0.5, lr_floor: 0.25, cooldown: 10, lr_recover_steps: 40}}");
+        var scales = new List<(int Step, double Scale, string Remedy)>();
+        for (var s = 0; s < 120; s++)
+        {
+            // A plateau for the first 50 steps (found every 5), then falling fast.
+            var loss = s < 50 ? 1f : 1f / (float)Math.Pow(4, s - 49);
+            var d = monitor.Decide(s, Step(s, loss));
+            foreach (var remedy in d.Remedies)
+            {
+                scales.Add((s, d.LrScale, remedy));
+            }
+        }
+
+        Assert.Equal([(9, 0.5, RemedyNames.LrDown), (19, 0.25, RemedyNames.LrDown)], scales.Where(x => x.Remedy == RemedyNames.LrDown));
+        var ups = scales.Where(x => x.Remedy == RemedyNames.LrUp).ToList();
+        // lr_recover_steps after the last cut, then one notch per recover-steps less the cool-down.
+        Assert.Equal([(59, 0.5), (69, 1.0)], ups.Select(u => (u.Step, u.Scale)));
+        Assert.Equal(1.0, monitor.LrScale);
+    }
+
+    [Fact]
+    public void Update_ratio_names_the_tensors_whose_last_update_was_too_large_for_their_weights()
+    {
+        var monitor = Monitor("{update_ratio: {min: 1e-6, max: 0.5}}");
+        monitor.Decide(0, Step(0));
+        monitor.Applied(Step(0) with { UpdateNorm = [1, 0.1f, 20] });
+
+        var d = monitor.Decide(1, Step(1));
+
+        Assert.Contains(HealthRuleNames.UpdateRatio, d.Findings);
+        var record = d.Records.Single(r => r.Name == HealthRuleNames.UpdateRatio);
+        Assert.Equal(["layers.1.weight"], record.Layers);
+        Assert.Equal(2.0, record.Value, 6);
+    }
+
+    [Fact]
+    public void Percentile_clipping_clips_an_explosion_to_the_chosen_percentile_of_recent_norms()
+    {
+        var monitor = Monitor("{exploding: {max_norm: 50}, remedies: {clip_mode: percentile, clip_percentile: 90}}");
+        for (var s = 0; s < 100; s++)
+        {
+            monitor.Decide(s, Step(s, norm: 1 + (s % 10)));
+        }
+
+        var d = monitor.Decide(100, Step(100, norm: 1000));
+
+        Assert.Contains(HealthRuleNames.Exploding, d.Findings);
+        Assert.Equal(10.0 / 1000, d.ClipScale, 9);
+        Assert.Contains(RemedyNames.Clip, d.Remedies);
+    }
+
+    [Fact]
+    public void After_max_rollbacks_a_non_finite_step_is_skipped_instead_of_rolled_back()
+    {
+        var monitor = Monitor("{remedies: {max_rollbacks: 2}}");
+        var outcomes = new List<string>();
+        for (var s = 0; s < 4; s++)
+        {
+            var d = monitor.Decide(s, Step(s, norm: double.NaN, nonFinite: 3));
+            outcomes.Add(d.Rollback ? "rollback" : d.Skip ? "skip" : "applied");
+        }
+
+        Assert.Equal(["rollback", "rollback", "skip", "skip"], outcomes);
+    }
+
+    [Fact]
+    public void Vanishing_needs_the_configured_steps_in_a_row_and_names_the_weight_tensor()
+    {
+        var monitor = Monitor("{vanishing: {threshold: 1e-6, ratio: 1e-3, steps: 3}, policy: {vanishing: []}}");
+        var found = Enumerable.Range(0, 5).Select(s => monitor.Decide(s, Step(s, grads: [1e-5f, 1, 1]))).ToList();
+
+        Assert.Equal([false, false, true, true, true], found.Select(d => d.Findings.Contains(HealthRuleNames.Vanishing)));
+        Assert.Equal(["layers.0.weight"], found[2].Records.Single(r => r.Name == HealthRuleNames.Vanishing).Layers);
+    }
+
+    [Theory]
+    [InlineData(0.95f, 0f, HealthRuleNames.Saturation)]
+    [InlineData(0f, 0.95f, HealthRuleNames.DeadRelu)]
+    public void Activations_past_their_fraction_are_found_on_their_module(float saturated, float dead, string rule)
+    {
+        var d = Monitor("{}").Decide(0, Step(0, saturated: saturated, dead: dead));
+
+        Assert.Equal([rule], d.Findings);
+        Assert.Equal(["acts.0"], d.Records.Single().Layers);
+    }
+
+    [Fact]
+    public void A_spike_is_found_against_the_running_norm_statistics_after_the_warmup()
+    {
+        var monitor = Monitor("{exploding: {warmup: 20, z_threshold: 3}}");
+        for (var s = 0; s < 30; s++)
+        {
+            Assert.Empty(monitor.Decide(s, Step(s, norm: 1 + (0.01 * (s % 3)))).Findings);
+        }
+
+        var d = monitor.Decide(30, Step(30, norm: 5));
+
+        Assert.Equal([HealthRuleNames.Spike], d.Findings);
+        Assert.True(d.ClipScale < 1, $"clip scale {d.ClipScale}");
+    }
+}
