@@ -78,7 +78,7 @@ public static class Cli
                 _ => throw new UsageException($"unknown command '{args[0]}' (try: platform --help)"),
             };
         }
-        catch (Exception e) when (e is UsageException or SpecException)
+        catch (UserInputException e)
         {
             return await Print($"error: {e.Message}", BadInput);
         }
@@ -89,7 +89,14 @@ public static class Cli
         catch (Exception e) when (e is TimeoutException or OrleansException or IOException or InvalidOperationException)
         {
             // The cluster or the file system failed us; the user gets the reason, not a stack trace.
-            return await Print($"error: the cluster failed the request: {e.GetBaseException().Message.Split('\n')[0].Trim()}", Failed);
+            return await Print($"error: the cluster failed the request: {Text.FirstLine(e)}", Failed);
+        }
+        catch (Exception e)
+        {
+            // Not the user's mistake: a bug of ours. One line here, the whole story in a file to report.
+            var log = Path.Combine(Path.GetTempPath(), $"platform-error-{Environment.ProcessId}.log");
+            await File.WriteAllTextAsync(log, e.ToString());
+            return await Print($"error: internal error ({e.GetType().Name}: {Text.FirstLine(e.Message)}); details in {log}", Failed);
         }
     }
 

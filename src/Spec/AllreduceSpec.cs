@@ -9,24 +9,19 @@ namespace Platform.Spec;
 /// size in KiB: gradients are averaged bucket by bucket, last layers first, while backward still
 /// computes the earlier layers (<c>bucket_kb: 0</c>: one allreduce after backward).
 /// </summary>
-public sealed record AllreduceSpec(string Transport, string Compression, int? ChunkKb, int BucketKb = AllreduceSpec.DefaultBucketKb)
+public sealed record AllreduceSpec(Transport Transport, Compression Compression, int? ChunkKb, int BucketKb = AllreduceSpec.DefaultBucketKb)
 {
     /// <summary>Default bucket size: measured by bench scaling on the fashion MLP and the CNN.</summary>
     public const int DefaultBucketKb = 256;
 
-    public const string Auto = "auto";
-
-    public static readonly string[] Transports = [Auto, "orleans", "tcp"];
-    public static readonly string[] Compressions = ["none", "fp16", "bf16"];
-
     /// <summary>Default chunk per transport: grain messages stay far under Orleans' limit; sockets take bigger pieces.</summary>
-    public static int DefaultChunkKb(string transport) => transport == "tcp" ? 4096 : 1024;
+    public static int DefaultChunkKb(Transport transport) => transport == Transport.Tcp ? 4096 : 1024;
 
     internal static AllreduceSpec Read(SpecNode n)
     {
         var spec = new AllreduceSpec(
-            n.Choice("transport", Auto, Transports),
-            n.Choice("compression", "none", Compressions),
+            n.Choice("transport", Transport.Auto),
+            n.Choice("compression", Compression.None),
             ChunkKb: n.OptionalInt("chunk_kb", min: 4, max: 64 * 1024),
             BucketKb: n.Int("bucket_kb", DefaultBucketKb, min: 0, max: 1 << 20));
         n.RejectUnknownKeys();

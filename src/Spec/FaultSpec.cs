@@ -9,15 +9,13 @@ namespace Platform.Spec;
 /// <c>layer</c> (a parameter name such as <c>layers.0.weight</c>) and <c>rank</c> narrow it; without
 /// them every parameter on every rank is hit.
 /// </summary>
-public sealed record FaultSpec(int Step, string Kind, string? Layer, int? Rank, int Count, double Factor, double Seconds = 0)
+public sealed record FaultSpec(int Step, FaultKind Kind, string? Layer, int? Rank, int Count, double Factor, double Seconds = 0)
 {
-    public static readonly string[] Kinds = ["nan", "inf", "scale", "stall"];
-
     internal static FaultSpec Read(SpecNode n)
     {
         var spec = new FaultSpec(
             n.Int("step", 0, min: 0),
-            n.Choice("kind", "nan", Kinds),
+            n.Choice("kind", FaultKind.Nan),
             n.OptionalString("layer"),
             n.OptionalInt("rank", min: 0),
             n.Int("count", 1, min: 1),
@@ -32,7 +30,7 @@ public sealed record FaultSpec(int Step, string Kind, string? Layer, int? Rank, 
         return spec;
     }
 
-    public bool IsStall => Kind == "stall";
+    public bool IsStall => Kind == FaultKind.Stall;
 
     /// <summary>Whether this fault hits <paramref name="rank"/> at <paramref name="step"/>.</summary>
     public bool Hits(int step, int rank) => Step == step && (Rank is null || Rank == rank);

@@ -130,11 +130,11 @@ public sealed record ActivationRule(double Saturated, double Dead)
 /// and how many rollbacks a job may take, and the cool-down between repeated remedies.
 /// </summary>
 public sealed record RemedySettings(
-    string ClipMode,
+    ClipMode ClipMode,
     double ClipPercentile,
     double Trust,
     double MaxLayerScale,
-    string LayerScope,
+    LayerScope LayerScope,
     double LrFactor,
     double LrFloor,
     int LrRecoverSteps,
@@ -145,11 +145,11 @@ public sealed record RemedySettings(
     internal static RemedySettings Read(SpecNode n)
     {
         var settings = new RemedySettings(
-            n.Choice("clip_mode", "zscore", "zscore", "fixed", "percentile"),
+            n.Choice("clip_mode", ClipMode.ZScore),
             n.Double("clip_percentile", 10, min: 0, max: 100, exclusiveMin: true),
             n.Double("trust", 3e-3, min: 0, exclusiveMin: true),
             n.Double("max_layer_scale", 1e12, min: 1),
-            n.Choice("layer_scope", "all", "all", "vanishing"),
+            n.Choice("layer_scope", LayerScope.All),
             n.Double("lr_factor", 0.5, min: 0, max: 1, exclusiveMin: true),
             n.Double("lr_floor", 0.01, min: 0, max: 1),
             n.Int("lr_recover_steps", 500, min: 1),

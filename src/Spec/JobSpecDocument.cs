@@ -33,7 +33,7 @@ public sealed class JobSpecDocument
         }
         catch (YamlException e)
         {
-            throw new SpecException("", $"malformed YAML at line {e.Start.Line}, column {e.Start.Column}: {FirstLine(e.Message)}");
+            throw new SpecException("", $"malformed YAML at line {e.Start.Line}, column {e.Start.Column}: {Text.FirstLine(e.Message)}");
         }
         catch (InvalidOperationException)
         {
@@ -162,9 +162,8 @@ public sealed class JobSpecDocument
         }
         catch (YamlException e)
         {
-            throw new SpecException(path, $"--set value is not valid YAML: {FirstLine(e.Message)}");
+            throw new SpecException(path, $"--set value is not valid YAML: {Text.FirstLine(e.Message)}");
         }
     }
 
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 }

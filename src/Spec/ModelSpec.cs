@@ -10,7 +10,7 @@ public sealed record ModelSpec(
     int Depth,
     int Width,
     string Activation,
-    string Init,
+    WeightInit Init,
     string Norm,
     bool Residual,
     string Cell,
@@ -23,7 +23,6 @@ public sealed record ModelSpec(
 
     public static readonly string[] Kinds = ["mlp", "cnn", "rnn", Assembly, TorchScript];
     public static readonly string[] Activations = ["sigmoid", "tanh", "relu", "gelu"];
-    public static readonly string[] Inits = ["default", "xavier", "he"];
     public static readonly string[] Norms = ["none", "batch", "layer"];
     public static readonly string[] Cells = ["rnn", "lstm", "gru"];
 
@@ -48,7 +47,7 @@ public sealed record ModelSpec(
         Depth: n.Int("depth", kind == "rnn" ? 1 : 2, min: 1, max: 1000),
         Width: n.Int("width", kind switch { "rnn" => 128, "cnn" => 32, _ => 256 }, min: 1, max: 1 << 16),
         Activation: n.Choice("activation", kind == "rnn" ? "tanh" : "relu", Activations),
-        Init: n.Choice("init", "default", Inits),
+        Init: n.Choice("init", WeightInit.Default),
         Norm: n.Choice("norm", "none", Norms),
         Residual: n.Bool("residual", false),
         Cell: n.Choice("cell", "lstm", Cells));
@@ -57,5 +56,5 @@ public sealed record ModelSpec(
         n.OptionalString(key) is { Length: > 0 } value ? value : throw new SpecException(n.PathOf(key), $"required for this model kind: {what}");
 
     private static ModelSpec UserCode(string kind, string path, string? type, IReadOnlyDictionary<string, string>? options) =>
-        new(kind, 0, 0, "", "default", "none", false, "", path, type, options ?? new Dictionary<string, string>());
+        new(kind, 0, 0, "", WeightInit.Default, "none", false, "", path, type, options ?? new Dictionary<string, string>());
 }

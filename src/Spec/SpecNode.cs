@@ -122,6 +122,14 @@ internal sealed class SpecNode
     /// <summary>Whether the mapping sets <paramref name="key"/> to a value.</summary>
     public bool Has(string key) => Find(key) is { } node && !(node is YamlScalarNode s && IsNull(s));
 
+    /// <summary>A choice among an enum's members, spelled as <see cref="Platform.Spec.Choice.Name"/> does.</summary>
+    public T Choice<T>(string key, T fallback)
+        where T : struct, Enum
+    {
+        var value = Choice(key, Spec.Choice.Name(fallback), Spec.Choice.Names<T>());
+        return Spec.Choice.Parse<T>(value, PathOf(key));
+    }
+
     public string Choice(string key, string fallback, params string[] allowed)
     {
         var value = Scalar(key)?.ToLowerInvariant() ?? fallback;

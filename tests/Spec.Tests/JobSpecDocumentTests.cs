@@ -20,7 +20,7 @@ public sealed class JobSpecDocumentTests
     {
         var spec = JobSpecDocument.Parse(Full).Validate();
 
-        Assert.Equal(new ModelSpec("mlp", 10, 256, "sigmoid", "default", "none", false, "lstm"), spec.Model);
+        Assert.Equal(new ModelSpec("mlp", 10, 256, "sigmoid", WeightInit.Default, "none", false, "lstm"), spec.Model);
         Assert.Equal("fashion-mnist", spec.Data.Dataset);
         Assert.Null(spec.Data.Limit);
         Assert.Equal(("sgd", 0.1, 0.9), (spec.Optimizer.Kind, spec.Optimizer.Lr, spec.Optimizer.Momentum));

@@ -61,7 +61,7 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
     }
 
     /// <summary>The chunk size each path uses; the raw baseline writes in the TCP transport's chunks.</summary>
-    private int ChunkKb(string transport) => chunkKb ?? Spec.AllreduceSpec.DefaultChunkKb(transport);
+    private int ChunkKb(string transport) => chunkKb ?? Spec.AllreduceSpec.DefaultChunkKb(Spec.Choice.Parse<Spec.Transport>(transport, "--transport"));
 
     private double AlgBw(double seconds) => Bytes / seconds / 1e6;
 

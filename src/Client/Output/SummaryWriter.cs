@@ -23,6 +23,7 @@ internal static class SummaryWriter
         ["train_seconds"] = Number(s.TrainSeconds),
         ["findings"] = Records(s.Findings),
         ["remedies"] = Records(s.Remedies),
+        ["audit_omitted"] = s.AuditOmitted > 0 ? s.AuditOmitted : null,
         ["error"] = s.Error,
         ["last_checkpoint"] = s.LastCheckpoint,
         ["silos"] = new JsonArray([.. s.Silos.Select(a => (JsonNode)a)]),

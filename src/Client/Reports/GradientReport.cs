@@ -53,7 +53,6 @@ internal static class GradientReport
 
     private static double Median(TelemetrySeries series, int layer)
     {
-        var values = Enumerable.Range(0, series.Rows).Select(r => (double)series.At(series.GradNorm, r, layer)).Where(double.IsFinite).Order().ToList();
-        return values.Count == 0 ? double.NaN : values[values.Count / 2];
+        return Platform.Spec.Text.Median(Enumerable.Range(0, series.Rows).Select(r => (double)series.At(series.GradNorm, r, layer)).Where(double.IsFinite));
     }
 }

@@ -25,7 +25,8 @@ public sealed record JobSummary(
     [property: Id(17)] ImmutableArray<double> RankParameterL2 = default,
     [property: Id(18)] string? Transport = null,
     [property: Id(19)] int Threads = 0,
-    [property: Id(20)] Dictionary<string, double>? PhaseMs = null);
+    [property: Id(20)] Dictionary<string, double>? PhaseMs = null,
+    [property: Id(21)] int AuditOmitted = 0);
 
 /// <summary>
 /// One finding or remedy: at which step, which rule or action (<see cref="Kind"/>), the layers

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Platform.Grains.Interfaces.Collectives;
+using Platform.Spec;
 using Platform.Grains.Placement;
 
 namespace Platform.Grains.Collectives;
@@ -13,12 +14,12 @@ public sealed class AllreduceBenchGrain(TensorTransportService tcp) : Grain, IAl
 
     public Task StartAsync(AllreduceBenchAssignment a)
     {
-        var codec = new WireCodec(a.Compression);
+        var codec = new WireCodec(Choice.Parse<Compression>(a.Compression, "--compression"));
         var next = GrainFactory.GetGrain<IAllreduceBenchGrain>($"{a.Bench}/{(a.Rank + 1) % a.WorldSize}");
         var position = new RingPosition(a.Bench, a.Rank, a.WorldSize, 0);
         var thread = new Thread(() =>
         {
-            using var ring = RingBuilder.Build(position, a.Transport, codec, a.ChunkKb, TimeSpan.FromSeconds(60), next, mailbox, tcp, CancellationToken.None);
+            using var ring = RingBuilder.Build(position, Choice.Parse<Transport>(a.Transport, "--transport"), codec, a.ChunkKb, TimeSpan.FromSeconds(60), next, mailbox, tcp, CancellationToken.None);
             times = Run(ring, a);
         })
         { IsBackground = true, Name = $"allreduce bench {a.Rank}" };

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Platform.Grains.Interfaces.Collectives;
+using Platform.Spec;
 
 namespace Platform.Grains.Collectives;
 
@@ -25,7 +26,7 @@ internal static class RingBuilder
 
     public static RingAllReduce Build(
         RingPosition position,
-        string transport,
+        Transport transport,
         WireCodec codec,
         int? chunkKb,
         TimeSpan timeout,
@@ -34,15 +35,15 @@ internal static class RingBuilder
         TensorTransportService tcp,
         CancellationToken cancel)
     {
-        int ChunkValues(string t) => Math.Max(1, (chunkKb ?? Spec.AllreduceSpec.DefaultChunkKb(t)) * 1024 / codec.BytesPerValue);
-        IRingTransport Orleans() => new OrleansRingTransport(next, mailbox, position.Generation, codec, ChunkValues("orleans"), timeout, cancel);
+        int ChunkValues(Transport t) => Math.Max(1, (chunkKb ?? Spec.AllreduceSpec.DefaultChunkKb(t)) * 1024 / codec.BytesPerValue);
+        IRingTransport Orleans() => new OrleansRingTransport(next, mailbox, position.Generation, codec, ChunkValues(Transport.Orleans), timeout, cancel);
         RingAllReduce Ring(IRingTransport link, string name, string? fallback = null) =>
             new(position.Rank, position.WorldSize, link, codec, cancel) { Transport = name, Fallback = fallback };
         switch (transport)
         {
-            case "tcp":
-                return Ring(ConnectTcp(position, codec, ChunkValues("tcp"), timeout, timeout, next, tcp, cancel), "tcp");
-            case "orleans":
+            case Transport.Tcp:
+                return Ring(ConnectTcp(position, codec, ChunkValues(Transport.Tcp), timeout, timeout, next, tcp, cancel), "tcp");
+            case Transport.Orleans:
                 return Ring(Orleans(), "orleans");
         }
 
@@ -50,7 +51,7 @@ internal static class RingBuilder
         string? failure = null;
         try
         {
-            direct = ConnectTcp(position, codec, ChunkValues("tcp"), Min(ProbeTimeout, timeout), timeout, next, tcp, cancel);
+            direct = ConnectTcp(position, codec, ChunkValues(Transport.Tcp), Min(ProbeTimeout, timeout), timeout, next, tcp, cancel);
         }
         catch (Exception e) when (e is TimeoutException or SocketException or IOException or OrleansException)
         {

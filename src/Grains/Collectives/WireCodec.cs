@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using Platform.Spec;
 
 namespace Platform.Grains.Collectives;
 
@@ -10,16 +11,14 @@ namespace Platform.Grains.Collectives;
 /// </summary>
 public sealed class WireCodec
 {
-    public static readonly string[] Names = ["none", "fp16", "bf16"];
-    private readonly string name;
+    private readonly Compression name;
 
-    public WireCodec(string name) =>
-        this.name = Names.Contains(name) ? name : throw new ArgumentException($"allreduce.compression: unknown value '{name}'");
+    public WireCodec(Compression name) => this.name = name;
 
-    public int BytesPerValue => name == "none" ? 4 : 2;
+    public int BytesPerValue => name == Compression.None ? 4 : 2;
 
     /// <summary>True when values travel as their own float32 bytes.</summary>
-    public bool IsIdentity => name == "none";
+    public bool IsIdentity => name == Compression.None;
 
     public byte[] Encode(ReadOnlySpan<float> values)
     {
@@ -33,10 +32,10 @@ public sealed class WireCodec
     {
         switch (name)
         {
-            case "none":
+            case Compression.None:
                 MemoryMarshal.AsBytes(values).CopyTo(bytes);
                 break;
-            case "fp16":
+            case Compression.Fp16:
                 TensorPrimitives.ConvertToHalf(values, MemoryMarshal.Cast<byte, Half>(bytes)[..values.Length]);
                 break;
             default:
@@ -55,7 +54,7 @@ public sealed class WireCodec
     /// <summary>Adds the decoded values into <paramref name="target"/> (reduce) or overwrites it (gather).</summary>
     public void Decode(ReadOnlySpan<byte> bytes, Span<float> target, bool add)
     {
-        if (name == "none")
+        if (name == Compression.None)
         {
             var source = MemoryMarshal.Cast<byte, float>(bytes)[..target.Length];
             if (add)
@@ -70,7 +69,7 @@ public sealed class WireCodec
             return;
         }
 
-        if (name == "fp16")
+        if (name == Compression.Fp16)
         {
             var halves = MemoryMarshal.Cast<byte, Half>(bytes)[..target.Length];
             if (!add)
@@ -97,7 +96,7 @@ public sealed class WireCodec
     /// <summary>Rounds values in place exactly as a trip over the wire would.</summary>
     public void RoundTrip(Span<float> values)
     {
-        if (name != "none")
+        if (name != Compression.None)
         {
             Decode(Encode(values), values, add: false);
         }

@@ -7,6 +7,9 @@ namespace Platform.Grains.Jobs;
 [GenerateSerializer]
 public sealed class JobRecord
 {
+    /// <summary>The most audit records a job keeps (repeats are already folded by the health monitor).</summary>
+    public const int MaxAudit = 5000;
+
     [Id(0)] public string SpecYaml { get; set; } = "";
 
     [Id(1)] public JobState State { get; set; }
@@ -17,7 +20,8 @@ public sealed class JobRecord
 
     [Id(4)] public string CheckpointDir { get; set; } = "";
 
-    [Id(5)] public List<CheckpointRecord> Checkpoints { get; set; } = [];
+    /// <summary>The last checkpoint rank 0 wrote; the checkpoint folder's manifest is the index of all of them.</summary>
+    [Id(18)] public CheckpointRecord? LastCheckpoint { get; set; }
 
     [Id(6)] public string? Error { get; set; }
 
@@ -25,7 +29,8 @@ public sealed class JobRecord
 
     [Id(8)] public JobSummary? Summary { get; set; }
 
-    [Id(9)] public WorkerReport? LastReport { get; set; }
+    /// <summary>Rank 0's latest progress: a few figures, not the report it came in (which carries telemetry).</summary>
+    [Id(19)] public JobProgressSnapshot? Progress { get; set; }
 
     /// <summary>How many times the job has been started; messages of earlier runs are ignored.</summary>
     [Id(10)] public int Generation { get; set; }
@@ -33,8 +38,11 @@ public sealed class JobRecord
     /// <summary>The silo hosting each rank, in rank order.</summary>
     [Id(11)] public List<string> Silos { get; set; } = [];
 
-    /// <summary>Health findings and remedies, in step order.</summary>
+    /// <summary>Health findings and remedies, in step order; at most <see cref="MaxAudit"/>, the oldest findings dropped first.</summary>
     [Id(13)] public List<AuditRecord> Audit { get; set; } = [];
+
+    /// <summary>How many audit records were dropped to keep the audit within <see cref="MaxAudit"/>.</summary>
+    [Id(20)] public int AuditOmitted { get; set; }
 
     /// <summary>How many times the job has been rebuilt after losing a rank.</summary>
     [Id(14)] public int Recoveries { get; set; }
@@ -49,6 +57,26 @@ public sealed class JobRecord
 
     /// <summary>The telemetry history, saved when the job stops so it can be read after the fact.</summary>
     [Id(12)] public TelemetrySeries? Telemetry { get; set; }
+
+    /// <summary>Appends to the audit; past <see cref="MaxAudit"/>, drops the oldest findings (then the oldest remedies) and counts them.</summary>
+    public void AddAudit(IEnumerable<AuditRecord> records)
+    {
+        Audit.AddRange(records);
+        var over = Audit.Count - MaxAudit;
+        if (over <= 0)
+        {
+            return;
+        }
+
+        var findings = Audit.Select((r, i) => (r, i)).Where(x => !x.r.IsRemedy).Take(over).Select(x => x.i).ToHashSet();
+        Audit = [.. Audit.Where((_, i) => !findings.Contains(i))];
+        if (Audit.Count > MaxAudit)
+        {
+            Audit.RemoveRange(0, Audit.Count - MaxAudit);
+        }
+
+        AuditOmitted += over;
+    }
 
     /// <summary>
     /// The seconds the job stood still, once <paramref name="step"/> is the first step finished after
@@ -65,3 +93,11 @@ public sealed class JobRecord
         return Math.Max(0, (now - since).TotalSeconds);
     }
 }
+
+/// <summary>Rank 0's latest progress, as the coordinator keeps it.</summary>
+[GenerateSerializer]
+public sealed record JobProgressSnapshot(
+    [property: Id(0)] int Step,
+    [property: Id(1)] double Epoch,
+    [property: Id(2)] double Loss,
+    [property: Id(3)] double SamplesPerSecond);

@@ -8,7 +8,7 @@ internal static class SummaryBuilder
 {
     public static JobSummary From(string jobId, JobRecord record, WorkerOutcome? outcome, IEnumerable<WorkerOutcome>? ranks = null)
     {
-        var report = record.LastReport;
+        var report = record.Progress;
         return new JobSummary(
             jobId,
             record.State,
@@ -25,11 +25,12 @@ internal static class SummaryBuilder
             Remedies: [.. record.Audit.Where(a => a.IsRemedy)],
             LossHistory: outcome?.LossHistory ?? ImmutableArray<double>.Empty,
             Error: record.Error,
-            LastCheckpoint: record.Checkpoints.Count > 0 ? record.Checkpoints[^1].File : null,
+            LastCheckpoint: record.LastCheckpoint?.File,
             Silos: [.. record.Silos],
             RankParameterL2: [.. (ranks ?? []).OrderBy(o => o.Rank).Select(o => o.ParameterL2)],
             Transport: outcome?.Transport,
             Threads: outcome?.Threads ?? 0,
-            PhaseMs: outcome?.PhaseMs);
+            PhaseMs: outcome?.PhaseMs,
+            AuditOmitted: record.AuditOmitted);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Platform.Grains.Placement;
+using Platform.Spec;
 
 namespace Platform.Grains.Jobs;
 
@@ -34,6 +35,6 @@ public sealed partial class TrainingJobGrain
 
     /// <summary>Why the ranks stopped together: a silo draining, or room to grow.</summary>
     private (string Cause, string Kind) StoppedTogether(int step) => growTo is { } world && draining.Count == 0
-        ? ($"silos joined: room for {world} ranks; all ranks stopped together after step {step} to grow", "rescale")
-        : ($"a silo is shutting down; all ranks stopped together after step {step} and move", "drain");
+        ? ($"silos joined: room for {world} ranks; all ranks stopped together after step {step} to grow", RemedyNames.Rescale)
+        : ($"a silo is shutting down; all ranks stopped together after step {step} and move", RemedyNames.Drain);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Grains.Placement;
+using Platform.Spec;
 using Platform.Training.Checkpoints;
 
 namespace Platform.Grains.Jobs;
@@ -65,7 +66,7 @@ public sealed partial class TrainingJobGrain
         }
 
         // The last step the coordinator heard of; a coordinator that was itself lost may have heard of fewer.
-        await RestartAsync(cause, "recovery", Job.LastReport?.Step ?? 0, isRecovery: true);
+        await RestartAsync(cause, RemedyNames.Recovery, Job.Progress?.Step ?? 0, isRecovery: true);
     }
 
     /// <summary>
@@ -135,7 +136,7 @@ public sealed partial class TrainingJobGrain
         Job.RecoveryStartedUtc = pending.Started;
         Job.RecoveryFromStep = plan.FromStep;
         Job.Silos = [.. plan.Layout.Select(s => s.ToParsableString())];
-        Job.Audit.Add(new AuditRecord(plan.AtStep, pending.Kind, plan.Audit, Value: plan.AtStep - plan.FromStep, IsRemedy: true));
+        Job.AddAudit([new AuditRecord(plan.AtStep, pending.Kind, plan.Audit, Value: plan.AtStep - plan.FromStep, IsRemedy: true)]);
         await record.WriteStateAsync();
         logger.LogWarning("Job {Job}: {Kind}: {Cause}; restarting {Workers} ranks on {Silos}", JobId, pending.Kind, pending.Cause, size, string.Join(", ", Job.Silos));
         await StartRanksAsync(size, plan.Layout, latest?.File);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Platform.Grains.Interfaces.Jobs;
+using Platform.Spec;
 
 namespace Platform.Grains.Jobs;
 
@@ -27,7 +28,7 @@ public sealed partial class TrainingJobGrain
         if (Job.RecoveredAt(report.Step, clock.GetUtcNow()) is { } seconds)
         {
             // The first step completed after a recovery: how long the job stood still, as the coordinator saw it.
-            Job.Audit.Add(new AuditRecord(report.Step, "recovered", $"training resumed {seconds:0.0} s after the job began restarting", Value: seconds, IsRemedy: true));
+            Job.AddAudit([new AuditRecord(report.Step, RemedyNames.Recovered, $"training resumed {seconds:0.0} s after the job began restarting", Value: seconds, IsRemedy: true)]);
         }
 
         // A one-way report may land after the job has finished; its steps still belong to the history.
@@ -38,13 +39,13 @@ public sealed partial class TrainingJobGrain
 
         if (!report.Health.IsDefaultOrEmpty)
         {
-            Job.Audit.AddRange(report.Health);
+            Job.AddAudit(report.Health);
         }
 
         // A report with no steps only carries the health records of a rank that is failing.
         if (!Job.State.IsTerminal() && report.TotalSteps > 0)
         {
-            Job.LastReport = report;
+            Job.Progress = new JobProgressSnapshot(report.Step, report.Epoch, report.Loss, report.SamplesPerSecond);
             Job.TotalSteps = report.TotalSteps;
         }
 
@@ -53,7 +54,7 @@ public sealed partial class TrainingJobGrain
 
     public async Task CheckpointWrittenAsync(CheckpointRecord checkpoint)
     {
-        Job.Checkpoints.Add(checkpoint);
+        Job.LastCheckpoint = checkpoint;
 
         // Saved with each checkpoint too, so a coordinator that reactivates elsewhere keeps the history so far.
         Job.Telemetry = telemetry.Count > 0 ? telemetry.ToSeries() : Job.Telemetry;
@@ -73,7 +74,7 @@ public sealed partial class TrainingJobGrain
         outcomes[outcome.Rank] = outcome;
         if (outcomes.Count == Job.Workers && !Job.State.IsTerminal())
         {
-            Job.LastReport = new WorkerReport(0, outcome.Steps, outcome.Epochs, outcome.FinalTrainLoss, outcome.SamplesPerSecond, outcome.Steps);
+            Job.Progress = new JobProgressSnapshot(outcome.Steps, outcome.Epochs, outcome.FinalTrainLoss, outcome.SamplesPerSecond);
             Job.TotalSteps = outcome.Steps;
             await FinishAsync(JobState.Completed, null, FailureKind.None, outcomes[0]);
         }

@@ -39,7 +39,7 @@ public sealed partial class TrainingJobGrain(
         catch (OrleansException e)
         {
             // A silo of the cluster is unreachable (storage or placement went to it): say so in one line.
-            var error = $"the cluster could not start the job: {FirstLine(e)}";
+            var error = $"the cluster could not start the job: {Text.FirstLine(e)}";
             logger.LogWarning("Job {Job}: {Error}", JobId, error);
             return Refused(error, FailureKind.Internal);
         }
@@ -85,7 +85,7 @@ public sealed partial class TrainingJobGrain(
             var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
             layout = RankLayout.Assign(hosts.Keys, spec.Workers, spec.Placement.RanksPerSilo);
         }
-        catch (ArgumentException e)
+        catch (PlacementException e)
         {
             return Refused(e.Message);
         }
@@ -129,7 +129,7 @@ public sealed partial class TrainingJobGrain(
         catch (Exception e)
         {
             // A silo that is listed as active but does not answer must not leave the job hanging.
-            var error = $"could not start all {workers} ranks on silos {string.Join(", ", Job.Silos)} within {WorkerStartTimeout.TotalSeconds:0} s: {FirstLine(e)}";
+            var error = $"could not start all {workers} ranks on silos {string.Join(", ", Job.Silos)} within {WorkerStartTimeout.TotalSeconds:0} s: {Text.FirstLine(e)}";
             logger.LogWarning("Job {Job}: {Error}", JobId, error);
             await Task.WhenAll(Enumerable.Range(0, workers).Select(rank => StopQuietlyAsync(Worker(rank))));
             await FinishAsync(JobState.Failed, error, FailureKind.Internal, null);
@@ -218,7 +218,7 @@ public sealed partial class TrainingJobGrain(
 
     private JobProgress Progress()
     {
-        var r = Job.LastReport;
+        var r = Job.Progress;
         return new JobProgress(
             JobId, Job.State, r?.Step ?? 0, Job.TotalSteps, r?.Epoch ?? 0, r?.Loss ?? double.NaN,
             r?.SamplesPerSecond ?? 0, Job.Workers, Job.Error, Job.FailureKind);
@@ -241,8 +241,6 @@ public sealed partial class TrainingJobGrain(
     private JobProgress Refused(string error, FailureKind kind = FailureKind.BadInput) =>
         Progress() with { State = JobState.Failed, Error = error, FailureKind = kind };
 
-    /// <summary>Orleans' messages carry inner stack traces; a user gets the first line.</summary>
-    private static string FirstLine(Exception e) => e.GetBaseException().Message.Split('\n')[0].Trim();
 
     private IWorkerGrain Worker(int rank) => GrainFactory.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(JobId, Job.Generation, rank));
 

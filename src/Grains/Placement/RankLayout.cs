@@ -13,10 +13,13 @@ public static class RankLayout
 
         if (ranksPerSilo > 0 && ranks > silos.Count * ranksPerSilo)
         {
-            throw new ArgumentException(
+            throw new PlacementException(
                 $"workers: {ranks} ranks do not fit on {silos.Count} active silo(s) at placement.ranks_per_silo {ranksPerSilo}");
         }
 
         return Enumerable.Range(0, ranks).Select(r => silos[r % silos.Count]).ToList();
     }
 }
+
+/// <summary>The ranks a job asks for do not fit on the cluster as it is.</summary>
+public sealed class PlacementException(string message) : Platform.Spec.UserInputException(message);

@@ -5,8 +5,6 @@ using Platform.Grains.Interfaces.Workers;
 using Platform.Grains.Jobs;
 using Platform.Grains.Telemetry;
 using Platform.Spec;
-using Platform.Training.Checkpoints;
-using Platform.Training.Data;
 using Platform.Training.Engine;
 using Platform.Training.Health;
 using Platform.Training.Models.UserCode;
@@ -98,11 +96,11 @@ internal sealed partial class WorkerLoop(
             // Cancelled while setting up (loading data, connecting the ring): not a failure.
             report = () => job.WorkerCancelledAsync(assignment.Rank, 0);
         }
-        catch (Exception e) when (e is SpecException or DatasetUnavailableException or CheckpointCorruptException or CheckpointMismatchException or ArgumentException)
+        catch (Exception e) when (RankFailure.Of(e) == FailureKind.BadInput)
         {
             report = () => job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.BadInput, assignment.Generation);
         }
-        catch (Exception e) when (e is TrainingDivergedException or HealthStopException)
+        catch (Exception e) when (RankFailure.Of(e) == FailureKind.Training)
         {
             // The job failed on its own terms (the loss went NaN, or the policy stopped it): say so, with the audit so far.
             var records = TakeUnreportedHealth();
@@ -142,7 +140,7 @@ internal sealed partial class WorkerLoop(
             }
             catch (Exception e) when (e is OrleansException or TimeoutException && clock.GetElapsedTime(started) < DeliveryPatience)
             {
-                logger.LogWarning("Worker {Job}/{Rank}: the job did not take the report yet ({Error}); retrying", assignment.JobId, assignment.Rank, e.GetBaseException().Message.Split('\n')[0]);
+                logger.LogWarning("Worker {Job}/{Rank}: the job did not take the report yet ({Error}); retrying", assignment.JobId, assignment.Rank, Text.FirstLine(e));
                 Thread.Sleep(TimeSpan.FromMilliseconds(500));
             }
             catch (Exception e)

@@ -1,3 +1,4 @@
+using Platform.Spec;
 using Platform.Training.Runtime;
 
 namespace Platform.Training.Data;
@@ -22,7 +23,7 @@ public sealed class ShardSampler
     {
         if (globalBatch > count)
         {
-            throw new ArgumentException($"batch_size {globalBatch} is larger than the training set ({count} samples)");
+            throw new SpecException("batch_size", $"{globalBatch} is larger than the training set ({count} samples)");
         }
 
         this.count = count;

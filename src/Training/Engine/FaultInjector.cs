@@ -37,7 +37,7 @@ internal sealed class FaultInjector
                     continue;
                 }
 
-                if (fault.Kind == "scale")
+                if (fault.Kind == FaultKind.Scale)
                 {
                     using var noGrad = no_grad();
                     grad.mul_(fault.Factor);
@@ -45,7 +45,7 @@ internal sealed class FaultInjector
                 }
 
                 var values = HostMemory.Floats(grad);
-                values[..Math.Min(fault.Count, values.Length)].Fill(fault.Kind == "nan" ? float.NaN : float.PositiveInfinity);
+                values[..Math.Min(fault.Count, values.Length)].Fill(fault.Kind == FaultKind.Nan ? float.NaN : float.PositiveInfinity);
             }
         }
     }

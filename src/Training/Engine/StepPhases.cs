@@ -67,9 +67,7 @@ public sealed class StepPhases
         var count = Math.Min(recorded, Kept);
         foreach (var phase in All.Where(_ => count > 0))
         {
-            var sorted = steps[(int)phase][..count];
-            Array.Sort(sorted);
-            medians[Name(phase)] = count % 2 == 1 ? sorted[count / 2] : (sorted[(count / 2) - 1] + sorted[count / 2]) / 2.0;
+            medians[Name(phase)] = Platform.Spec.Text.Median(steps[(int)phase][..count].Select(v => (double)v));
         }
 
         return medians;

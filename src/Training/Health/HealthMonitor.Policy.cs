@@ -61,7 +61,7 @@ public sealed partial class HealthMonitor
                     if (t.GlobalGradNorm > limit)
                     {
                         d.ClipScale = limit / t.GlobalGradNorm;
-                        Remedy(d, step, RemedyNames.Clip, [], t.GlobalGradNorm, limit, $"global norm {Describe(t.GlobalGradNorm)} clipped to {Describe(limit)} ({r.ClipMode})", cause);
+                        Remedy(d, step, RemedyNames.Clip, [], t.GlobalGradNorm, limit, $"global norm {Describe(t.GlobalGradNorm)} clipped to {Describe(limit)} ({Choice.Name(r.ClipMode)})", cause);
                     }
 
                     break;
@@ -71,7 +71,7 @@ public sealed partial class HealthMonitor
                     Remedy(d, step, RemedyNames.LrDown, f.Layers, lrScale, r.LrFloor, $"learning rate x{Describe(lrScale)} of the schedule (floor x{Describe(r.LrFloor)})");
                     break;
                 case RemedyNames.LayerScale:
-                    trustMode = r.LayerScope == "all";
+                    trustMode = r.LayerScope == LayerScope.All;
                     d.LayerScales = LayerScales(t, trustMode ? [.. weights.Select(w => layout.Layers[w])] : f.Layers);
                     Remedy(d, step, RemedyNames.LayerScale, f.Layers, d.LayerScales.Max(), r.MaxLayerScale, $"{(trustMode ? "every layer" : $"{f.Layers.Count} layer(s)")} scaled to a trust ratio of {Describe(r.Trust)}, largest factor {Describe(d.LayerScales.Max())}", cause);
                     break;
@@ -105,7 +105,7 @@ public sealed partial class HealthMonitor
         {
             var (g, weight) = (t.GradNorm[w], t.WeightNorm[w]);
             var factor = g > 0 && weight > 0 && lr > 0 ? r.Trust * weight / (lr * g) : r.MaxLayerScale;
-            var s = (float)Math.Clamp(factor, r.LayerScope == "all" ? 1 / r.MaxLayerScale : 1, r.MaxLayerScale);
+            var s = (float)Math.Clamp(factor, r.LayerScope == LayerScope.All ? 1 / r.MaxLayerScale : 1, r.MaxLayerScale);
             for (var i = 0; i < scales.Length; i++)
             {
                 if (layerOf[i] == w)
@@ -127,12 +127,12 @@ public sealed partial class HealthMonitor
         }
 
         var mode = spec.Remedies.ClipMode;
-        if (mode == "percentile" && norms.Count > 0)
+        if (mode == ClipMode.Percentile && norms.Count > 0)
         {
             var sorted = norms.Order().ToList();
             limits.Add(sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(sorted.Count * spec.Remedies.ClipPercentile / 100))]);
         }
-        else if (mode == "zscore" && spikes.Ready)
+        else if (mode == ClipMode.ZScore && spikes.Ready)
         {
             limits.Add(spikes.Limit);
         }

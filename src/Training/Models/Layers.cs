@@ -1,3 +1,4 @@
+using Platform.Spec;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ internal static class Layers
         "tanh" => nn.Tanh(),
         "relu" => nn.ReLU(),
         "gelu" => nn.GELU(),
-        _ => throw new ArgumentException($"unknown activation '{name}'"),
+        _ => throw new SpecException("model.activation", $"unknown value '{name}'"),
     };
 
     /// <summary>A normalisation layer over <paramref name="features"/>, or identity for <c>none</c>.</summary>
@@ -34,9 +35,9 @@ internal static class Layers
     /// Re-initialises every linear and convolution weight: <c>xavier</c> (Glorot uniform) or <c>he</c>
     /// (Kaiming normal, fan-in, ReLU gain), biases to zero. <c>default</c> keeps torch's own.
     /// </summary>
-    public static void Initialise(nn.Module module, string init)
+    public static void Initialise(nn.Module module, WeightInit init)
     {
-        if (init == "default")
+        if (init == WeightInit.Default)
         {
             return;
         }
@@ -55,7 +56,7 @@ internal static class Layers
                 continue;
             }
 
-            if (init == "xavier")
+            if (init == WeightInit.Xavier)
             {
                 nn.init.xavier_uniform_(weight);
             }

@@ -94,7 +94,7 @@ public static class ModelFactory
         }
         catch (Exception e) when (e is ExternalException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or InvalidCastException)
         {
-            throw new SpecException("model", $"{model.Description} failed on a batch of shape [2, {string.Join(", ", sampleShape)}] (the data's samples): {UserCode.AssemblyModel.FirstLine(e.Message)}");
+            throw new SpecException("model", $"{model.Description} failed on a batch of shape [2, {string.Join(", ", sampleShape)}] (the data's samples): {Text.FirstLine(e.Message)}");
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Platform.Spec;
 using Platform.Grains.Collectives;
 
 namespace Platform.Grains.Tests.Collectives;
@@ -9,7 +10,7 @@ public sealed class WireCodecTests
     [Fact]
     public void Float32_round_trips_exactly()
     {
-        var codec = new WireCodec("none");
+        var codec = new WireCodec(Compression.None);
         var back = new float[Values.Length];
 
         codec.Decode(codec.Encode(Values), back, add: false);
@@ -19,9 +20,9 @@ public sealed class WireCodecTests
     }
 
     [Theory]
-    [InlineData("fp16", 1e-3)]
-    [InlineData("bf16", 1e-2)]
-    public void Sixteen_bit_codecs_halve_the_bytes_within_their_precision(string name, double tolerance)
+    [InlineData(Compression.Fp16, 1e-3)]
+    [InlineData(Compression.Bf16, 1e-2)]
+    public void Sixteen_bit_codecs_halve_the_bytes_within_their_precision(Compression name, double tolerance)
     {
         var codec = new WireCodec(name);
         var back = new float[Values.Length];
@@ -37,10 +38,10 @@ public sealed class WireCodecTests
     }
 
     [Theory]
-    [InlineData("none")]
-    [InlineData("fp16")]
-    [InlineData("bf16")]
-    public void Decode_can_add_into_the_target(string name)
+    [InlineData(Compression.None)]
+    [InlineData(Compression.Fp16)]
+    [InlineData(Compression.Bf16)]
+    public void Decode_can_add_into_the_target(Compression name)
     {
         var codec = new WireCodec(name);
         float[] target = [1f, 2f, 3f];
@@ -53,7 +54,7 @@ public sealed class WireCodecTests
     [Fact]
     public void Round_trip_matches_what_a_receiver_decodes()
     {
-        var codec = new WireCodec("bf16");
+        var codec = new WireCodec(Compression.Bf16);
         var local = (float[])Values.Clone();
         var remote = new float[Values.Length];
 

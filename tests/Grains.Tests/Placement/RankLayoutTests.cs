@@ -19,7 +19,7 @@ public sealed class RankLayoutTests
     [Fact]
     public void Too_many_ranks_for_the_per_silo_limit_are_refused_with_the_numbers()
     {
-        var error = Assert.Throws<ArgumentException>(() => RankLayout.Assign(Silos, ranks: 3, ranksPerSilo: 1));
+        var error = Assert.Throws<PlacementException>(() => RankLayout.Assign(Silos, ranks: 3, ranksPerSilo: 1));
 
         Assert.Equal("workers: 3 ranks do not fit on 2 active silo(s) at placement.ranks_per_silo 1", error.Message);
     }

@@ -43,8 +43,8 @@ public sealed class ShardSamplerTests
     [Fact]
     public void Batch_larger_than_the_data_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new ShardSampler(10, 64, 0, 1, 1));
+        var error = Assert.Throws<Platform.Spec.SpecException>(() => new ShardSampler(10, 64, 0, 1, 1));
 
-        Assert.Contains("batch_size 64", error.Message, StringComparison.Ordinal);
+        Assert.Contains("batch_size: 64", error.Message, StringComparison.Ordinal);
     }
 }

@@ -6,7 +6,7 @@ namespace Platform.Training.Tests.Models;
 
 public sealed class ModelFactoryTests
 {
-    private static ModelSpec Spec(string kind = "mlp", int depth = 3, int width = 16, string activation = "relu", string init = "default", string norm = "none", bool residual = false, string cell = "lstm") =>
+    private static ModelSpec Spec(string kind = "mlp", int depth = 3, int width = 16, string activation = "relu", WeightInit init = WeightInit.Default, string norm = "none", bool residual = false, string cell = "lstm") =>
         new(kind, depth, width, activation, init, norm, residual, cell);
 
     [Theory]
@@ -64,9 +64,9 @@ public sealed class ModelFactoryTests
     [Fact]
     public void Same_seed_gives_the_same_weights_and_inits_differ()
     {
-        using var a = ModelFactory.Create(Spec(init: "he"), [2], 4, seed: 5);
-        using var b = ModelFactory.Create(Spec(init: "he"), [2], 4, seed: 5);
-        using var c = ModelFactory.Create(Spec(init: "xavier"), [2], 4, seed: 5);
+        using var a = ModelFactory.Create(Spec(init: WeightInit.He), [2], 4, seed: 5);
+        using var b = ModelFactory.Create(Spec(init: WeightInit.He), [2], 4, seed: 5);
+        using var c = ModelFactory.Create(Spec(init: WeightInit.Xavier), [2], 4, seed: 5);
 
         var wa = a.named_parameters().First().parameter;
         Assert.True(wa.eq(b.named_parameters().First().parameter).all().item<bool>());
@@ -76,7 +76,7 @@ public sealed class ModelFactoryTests
     [Fact]
     public void He_init_has_the_fan_in_variance()
     {
-        using var model = ModelFactory.Create(Spec(init: "he", width: 512, depth: 1), [512], 4, seed: 2);
+        using var model = ModelFactory.Create(Spec(init: WeightInit.He, width: 512, depth: 1), [512], 4, seed: 2);
 
         var weight = model.named_parameters().First(p => p.name == "layers.0.weight").parameter;
         var bias = model.named_parameters().First(p => p.name == "layers.0.bias").parameter;

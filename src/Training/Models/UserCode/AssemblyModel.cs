@@ -118,9 +118,7 @@ internal static class AssemblyModel
         }
         catch (TargetInvocationException e) when (e.InnerException is { } inner)
         {
-            throw new SpecException("model.type", $"the constructor of {spec.Type} threw {inner.GetType().Name}: {FirstLine(inner.Message)}");
+            throw new SpecException("model.type", $"the constructor of {spec.Type} threw {inner.GetType().Name}: {Text.FirstLine(inner.Message)}");
         }
     }
-
-    internal static string FirstLine(string message) => message.Split('\n')[0].Trim();
 }

@@ -16,7 +16,7 @@ internal static class TorchScriptModel
         }
         catch (Exception e) when (e is ExternalException or InvalidOperationException or ArgumentException)
         {
-            throw new SpecException("model.path", $"{code.Main.Name} is not a TorchScript file that libtorch can load: {AssemblyModel.FirstLine(e.Message)}");
+            throw new SpecException("model.path", $"{code.Main.Name} is not a TorchScript file that libtorch can load: {Text.FirstLine(e.Message)}");
         }
 
         return new TrainableModel(module, module, $"{code.Main.Name} (TorchScript)");
