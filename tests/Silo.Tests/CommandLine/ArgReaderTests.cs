@@ -1,6 +1,6 @@
 using Platform.Silo.CommandLine;
 
-namespace Platform.Client.Tests.Commands;
+namespace Platform.Silo.Tests.CommandLine;
 
 public sealed class ArgReaderTests
 {

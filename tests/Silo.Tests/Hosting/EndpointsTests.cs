@@ -1,6 +1,6 @@
 using Platform.Silo.Hosting;
 
-namespace Platform.Client.Tests.Hosting;
+namespace Platform.Silo.Tests.Hosting;
 
 public sealed class EndpointsTests
 {
