@@ -25,6 +25,9 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
 
+    /// <summary>The host's services (its logging, for one).</summary>
+    internal IServiceProvider Services => host.Services;
+
     /// <summary>Connects to <paramref name="cluster"/>, or hosts a silo here (serving metrics on <paramref name="metricsPort"/>, 0 for none).</summary>
     public static async Task<ClusterConnection> OpenAsync(ClusterAddress? cluster, int metricsPort = 0)
     {

@@ -48,9 +48,9 @@ public sealed class KustomizeTests
         var rendered = RenderedOverlay.Of(overlay);
         var labels = rendered.SiloPod.Metadata.Labels;
 
-        // The identity the platform's clients connect with (src/Client/Jobs/ClusterConnection.cs).
-        Assert.Equal("platform", labels["orleans/serviceId"]);
-        Assert.Equal("platform", labels["orleans/clusterId"]);
+        // The identity the platform's clients connect with unless told otherwise (--cluster-id, --service-id).
+        Assert.Equal(Platform.Client.Jobs.ClusterAddress.DefaultId, labels["orleans/serviceId"]);
+        Assert.Equal(Platform.Client.Jobs.ClusterAddress.DefaultId, labels["orleans/clusterId"]);
         Assert.Equal(labels["orleans/serviceId"], LabelEnv(rendered, "ORLEANS_SERVICE_ID", "orleans/serviceId"));
         Assert.Equal(labels["orleans/clusterId"], LabelEnv(rendered, "ORLEANS_CLUSTER_ID", "orleans/clusterId"));
         Assert.True(Selectors.Selects(rendered.Silo.Spec.Selector, labels), "the Deployment's selector must select its own pods");
