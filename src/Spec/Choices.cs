@@ -48,6 +48,47 @@ public enum WeightInit
     He,
 }
 
+/// <summary>The built-in models' nonlinearity.</summary>
+public enum ActivationKind
+{
+    Sigmoid,
+    Tanh,
+    Relu,
+    Gelu,
+}
+
+/// <summary>The built-in models' normalisation: none, batch norm, or layer norm (group norm of one group for convolutions).</summary>
+public enum NormKind
+{
+    None,
+    Batch,
+    Layer,
+}
+
+/// <summary>The recurrent model's cell.</summary>
+public enum CellKind
+{
+    Rnn,
+    Lstm,
+    Gru,
+}
+
+/// <summary>The optimizer: SGD (momentum, Nesterov, L2 decay), Adam (L2 decay) or AdamW (decoupled decay).</summary>
+public enum OptimizerKind
+{
+    Sgd,
+    Adam,
+    AdamW,
+}
+
+/// <summary>The learning-rate schedule after warm-up.</summary>
+public enum ScheduleKind
+{
+    Constant,
+    Step,
+    Cosine,
+}
+
 /// <summary>The spelling of a choice in specs, summaries and logs: the enum member's name in lower case.</summary>
 public static class Choice
 {

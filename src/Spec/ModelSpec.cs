@@ -9,11 +9,11 @@ public sealed record ModelSpec(
     string Kind,
     int Depth,
     int Width,
-    string Activation,
+    ActivationKind Activation,
     WeightInit Init,
-    string Norm,
+    NormKind Norm,
     bool Residual,
-    string Cell,
+    CellKind Cell,
     string? Path = null,
     string? Type = null,
     IReadOnlyDictionary<string, string>? Options = null)
@@ -22,9 +22,6 @@ public sealed record ModelSpec(
     public const string TorchScript = "torchscript";
 
     public static readonly string[] Kinds = ["mlp", "cnn", "rnn", Assembly, TorchScript];
-    public static readonly string[] Activations = ["sigmoid", "tanh", "relu", "gelu"];
-    public static readonly string[] Norms = ["none", "batch", "layer"];
-    public static readonly string[] Cells = ["rnn", "lstm", "gru"];
 
     /// <summary>The model's code comes from the user (an assembly or a TorchScript file), shipped with the job.</summary>
     public bool IsUserCode => Kind is Assembly or TorchScript;
@@ -46,15 +43,15 @@ public sealed record ModelSpec(
         kind,
         Depth: n.Int("depth", kind == "rnn" ? 1 : 2, min: 1, max: 1000),
         Width: n.Int("width", kind switch { "rnn" => 128, "cnn" => 32, _ => 256 }, min: 1, max: 1 << 16),
-        Activation: n.Choice("activation", kind == "rnn" ? "tanh" : "relu", Activations),
+        Activation: n.Choice("activation", kind == "rnn" ? ActivationKind.Tanh : ActivationKind.Relu),
         Init: n.Choice("init", WeightInit.Default),
-        Norm: n.Choice("norm", "none", Norms),
+        Norm: n.Choice("norm", NormKind.None),
         Residual: n.Bool("residual", false),
-        Cell: n.Choice("cell", "lstm", Cells));
+        Cell: n.Choice("cell", CellKind.Lstm));
 
     private static string Required(SpecNode n, string key, string what) =>
         n.OptionalString(key) is { Length: > 0 } value ? value : throw new SpecException(n.PathOf(key), $"required for this model kind: {what}");
 
     private static ModelSpec UserCode(string kind, string path, string? type, IReadOnlyDictionary<string, string>? options) =>
-        new(kind, 0, 0, "", WeightInit.Default, "none", false, "", path, type, options ?? new Dictionary<string, string>());
+        new(kind, 0, 0, ActivationKind.Relu, WeightInit.Default, NormKind.None, false, CellKind.Lstm, path, type, options ?? new Dictionary<string, string>());
 }

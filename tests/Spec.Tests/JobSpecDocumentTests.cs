@@ -20,10 +20,10 @@ public sealed class JobSpecDocumentTests
     {
         var spec = JobSpecDocument.Parse(Full).Validate();
 
-        Assert.Equal(new ModelSpec("mlp", 10, 256, "sigmoid", WeightInit.Default, "none", false, "lstm"), spec.Model);
+        Assert.Equal(new ModelSpec("mlp", 10, 256, ActivationKind.Sigmoid, WeightInit.Default, NormKind.None, false, CellKind.Lstm), spec.Model);
         Assert.Equal("fashion-mnist", spec.Data.Dataset);
         Assert.Null(spec.Data.Limit);
-        Assert.Equal(("sgd", 0.1, 0.9), (spec.Optimizer.Kind, spec.Optimizer.Lr, spec.Optimizer.Momentum));
+        Assert.Equal((OptimizerKind.Sgd, 0.1, 0.9), (spec.Optimizer.Kind, spec.Optimizer.Lr, spec.Optimizer.Momentum));
         Assert.Equal((128, 2, (int?)null, 1, 1), (spec.BatchSize, spec.Epochs!.Value, spec.Steps, spec.Workers, spec.Seed));
         Assert.Equal(new CheckpointSpec("checkpoints", 200, 3), spec.Checkpoint);
     }
@@ -131,7 +131,7 @@ public sealed class JobSpecDocumentTests
 
         Assert.Equal(0.01, spec.Optimizer.Lr);
         Assert.Equal(5000, spec.Data.Limit);
-        Assert.Equal("cosine", spec.Schedule.Kind);
+        Assert.Equal(ScheduleKind.Cosine, spec.Schedule.Kind);
         Assert.True(spec.Model.Residual);
     }
 

@@ -7,27 +7,26 @@ namespace Platform.Training.Models;
 /// <summary>Activation, normalisation and initialisation choices shared by the model builders.</summary>
 internal static class Layers
 {
-    public static nn.Module<Tensor, Tensor> Activation(string name) => name switch
+    public static nn.Module<Tensor, Tensor> Activation(ActivationKind kind) => kind switch
     {
-        "sigmoid" => nn.Sigmoid(),
-        "tanh" => nn.Tanh(),
-        "relu" => nn.ReLU(),
-        "gelu" => nn.GELU(),
-        _ => throw new SpecException("model.activation", $"unknown value '{name}'"),
+        ActivationKind.Sigmoid => nn.Sigmoid(),
+        ActivationKind.Tanh => nn.Tanh(),
+        ActivationKind.Relu => nn.ReLU(),
+        _ => nn.GELU(),
     };
 
     /// <summary>A normalisation layer over <paramref name="features"/>, or identity for <c>none</c>.</summary>
-    public static nn.Module<Tensor, Tensor> Norm1d(string kind, long features) => kind switch
+    public static nn.Module<Tensor, Tensor> Norm1d(NormKind kind, long features) => kind switch
     {
-        "batch" => nn.BatchNorm1d(features),
-        "layer" => nn.LayerNorm(features),
+        NormKind.Batch => nn.BatchNorm1d(features),
+        NormKind.Layer => nn.LayerNorm(features),
         _ => nn.Identity(),
     };
 
-    public static nn.Module<Tensor, Tensor> Norm2d(string kind, long channels) => kind switch
+    public static nn.Module<Tensor, Tensor> Norm2d(NormKind kind, long channels) => kind switch
     {
-        "batch" => nn.BatchNorm2d(channels),
-        "layer" => nn.GroupNorm(1, channels),
+        NormKind.Batch => nn.BatchNorm2d(channels),
+        NormKind.Layer => nn.GroupNorm(1, channels),
         _ => nn.Identity(),
     };
 

@@ -13,7 +13,7 @@ public sealed class Rnn : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module recurrent;
     private readonly Linear head;
-    private readonly string cell;
+    private readonly CellKind cell;
     private readonly long features;
 
     public Rnn(ModelSpec spec, long features, long outputs)
@@ -23,13 +23,13 @@ public sealed class Rnn : nn.Module<Tensor, Tensor>
         cell = spec.Cell;
         recurrent = spec.Cell switch
         {
-            "lstm" => nn.LSTM(features, spec.Width, spec.Depth, batchFirst: true),
-            "gru" => nn.GRU(features, spec.Width, spec.Depth, batchFirst: true),
+            CellKind.Lstm => nn.LSTM(features, spec.Width, spec.Depth, batchFirst: true),
+            CellKind.Gru => nn.GRU(features, spec.Width, spec.Depth, batchFirst: true),
             _ => nn.RNN(
                 features,
                 spec.Width,
                 spec.Depth,
-                spec.Activation == "relu" ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh,
+                spec.Activation == ActivationKind.Relu ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh,
                 batchFirst: true),
         };
         head = nn.Linear(spec.Width, outputs);
@@ -42,8 +42,8 @@ public sealed class Rnn : nn.Module<Tensor, Tensor>
         var x = input.reshape(input.shape[0], -1, features);
         var output = cell switch
         {
-            "lstm" => ((LSTM)recurrent).call(x, null).Item1,
-            "gru" => ((GRU)recurrent).call(x, null).Item1,
+            CellKind.Lstm => ((LSTM)recurrent).call(x, null).Item1,
+            CellKind.Gru => ((GRU)recurrent).call(x, null).Item1,
             _ => ((RNN)recurrent).call(x, null).Item1,
         };
         return head.call(output.select(1, -1));

@@ -15,8 +15,8 @@ public sealed class LearningRateSchedule(ScheduleSpec spec, double baseLr, int t
 
         return spec.Kind switch
         {
-            "step" => baseLr * Math.Pow(spec.Gamma, (step - spec.WarmupSteps) / spec.StepSize),
-            "cosine" => Cosine(step),
+            ScheduleKind.Step => baseLr * Math.Pow(spec.Gamma, (step - spec.WarmupSteps) / spec.StepSize),
+            ScheduleKind.Cosine => Cosine(step),
             _ => baseLr,
         };
     }

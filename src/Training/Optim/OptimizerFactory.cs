@@ -8,9 +8,8 @@ public static class OptimizerFactory
 {
     public static IOptimizer Create(OptimizerSpec spec, IReadOnlyList<(string Name, Tensor Param)> parameters) => spec.Kind switch
     {
-        "sgd" => new Sgd(parameters, spec.Momentum, spec.Nesterov, spec.WeightDecay),
-        "adam" => new Adam(parameters, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay, decoupled: false),
-        "adamw" => new Adam(parameters, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay, decoupled: true),
-        _ => throw new SpecException("optimizer.kind", $"unknown value '{spec.Kind}'"),
+        OptimizerKind.Sgd => new Sgd(parameters, spec.Momentum, spec.Nesterov, spec.WeightDecay),
+        OptimizerKind.Adam => new Adam(parameters, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay, decoupled: false),
+        _ => new Adam(parameters, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay, decoupled: true),
     };
 }

@@ -40,10 +40,10 @@ public sealed class TrainingSessionTests
     }
 
     [Theory]
-    [InlineData("adam")]
-    [InlineData("sgd")]
-    [InlineData("adamw")]
-    public void Resume_from_a_checkpoint_equals_the_uninterrupted_run(string optimizer)
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.AdamW)]
+    public void Resume_from_a_checkpoint_equals_the_uninterrupted_run(OptimizerKind optimizer)
     {
         var spec = Spec() with { Optimizer = Spec().Optimizer with { Kind = optimizer } };
         var file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "mid.ckpt");

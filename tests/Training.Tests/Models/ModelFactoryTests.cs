@@ -6,15 +6,15 @@ namespace Platform.Training.Tests.Models;
 
 public sealed class ModelFactoryTests
 {
-    private static ModelSpec Spec(string kind = "mlp", int depth = 3, int width = 16, string activation = "relu", WeightInit init = WeightInit.Default, string norm = "none", bool residual = false, string cell = "lstm") =>
+    private static ModelSpec Spec(string kind = "mlp", int depth = 3, int width = 16, ActivationKind activation = ActivationKind.Relu, WeightInit init = WeightInit.Default, NormKind norm = NormKind.None, bool residual = false, CellKind cell = CellKind.Lstm) =>
         new(kind, depth, width, activation, init, norm, residual, cell);
 
     [Theory]
-    [InlineData("sigmoid", "none", false)]
-    [InlineData("tanh", "batch", false)]
-    [InlineData("relu", "layer", true)]
-    [InlineData("gelu", "none", true)]
-    public void Mlp_maps_samples_to_outputs(string activation, string norm, bool residual)
+    [InlineData(ActivationKind.Sigmoid, NormKind.None, false)]
+    [InlineData(ActivationKind.Tanh, NormKind.Batch, false)]
+    [InlineData(ActivationKind.Relu, NormKind.Layer, true)]
+    [InlineData(ActivationKind.Gelu, NormKind.None, true)]
+    public void Mlp_maps_samples_to_outputs(ActivationKind activation, NormKind norm, bool residual)
     {
         using var model = ModelFactory.Create(Spec(activation: activation, norm: norm, residual: residual), [1, 28, 28], 10, seed: 1);
         using var x = randn(5, 1, 28, 28);
@@ -35,9 +35,9 @@ public sealed class ModelFactoryTests
     }
 
     [Theory]
-    [InlineData(false, "none")]
-    [InlineData(true, "batch")]
-    public void Cnn_maps_images_to_classes(bool residual, string norm)
+    [InlineData(false, NormKind.None)]
+    [InlineData(true, NormKind.Batch)]
+    public void Cnn_maps_images_to_classes(bool residual, NormKind norm)
     {
         using var model = ModelFactory.Create(Spec("cnn", depth: 2, width: 4, residual: residual, norm: norm), [1, 28, 28], 10, seed: 1);
         using var x = randn(3, 1, 28, 28);
@@ -48,12 +48,12 @@ public sealed class ModelFactoryTests
     }
 
     [Theory]
-    [InlineData("rnn")]
-    [InlineData("lstm")]
-    [InlineData("gru")]
-    public void Rnn_reads_sequences(string cell)
+    [InlineData(CellKind.Rnn)]
+    [InlineData(CellKind.Lstm)]
+    [InlineData(CellKind.Gru)]
+    public void Rnn_reads_sequences(CellKind cell)
     {
-        using var model = ModelFactory.Create(Spec("rnn", depth: 2, width: 8, activation: "tanh", cell: cell), [30, 2], 1, seed: 1);
+        using var model = ModelFactory.Create(Spec("rnn", depth: 2, width: 8, activation: ActivationKind.Tanh, cell: cell), [30, 2], 1, seed: 1);
         using var x = randn(4, 30, 2);
 
         using var y = model.call(x);

@@ -23,7 +23,7 @@ public sealed class OptimizerTests
     public void Sgd_with_momentum_follows_the_heavy_ball_update()
     {
         var (p, list) = Param(1f);
-        using var sgd = OptimizerFactory.Create(new OptimizerSpec("sgd", 0.1, 0.9, false, 0, 0.9, 0.999, 1e-8), list);
+        using var sgd = OptimizerFactory.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.1, 0.9, false, 0, 0.9, 0.999, 1e-8), list);
 
         SetGrad(p, 2f);
         sgd.Step(0.1);   // buf = 2, p = 1 - 0.2
@@ -38,7 +38,7 @@ public sealed class OptimizerTests
     public void Adam_first_step_moves_by_the_learning_rate()
     {
         var (p, list) = Param(1f);
-        using var adam = OptimizerFactory.Create(new OptimizerSpec("adam", 0.01, 0, false, 0, 0.9, 0.999, 1e-8), list);
+        using var adam = OptimizerFactory.Create(new OptimizerSpec(OptimizerKind.Adam, 0.01, 0, false, 0, 0.9, 0.999, 1e-8), list);
 
         SetGrad(p, 123f);
         adam.Step(0.01);
@@ -50,7 +50,7 @@ public sealed class OptimizerTests
     public void AdamW_decays_weights_even_with_zero_gradient()
     {
         var (p, list) = Param(1f);
-        using var adamw = OptimizerFactory.Create(new OptimizerSpec("adamw", 0.1, 0, false, 0.5, 0.9, 0.999, 1e-8), list);
+        using var adamw = OptimizerFactory.Create(new OptimizerSpec(OptimizerKind.AdamW, 0.1, 0, false, 0.5, 0.9, 0.999, 1e-8), list);
 
         SetGrad(p, 0f);
         adamw.Step(0.1);
@@ -62,7 +62,7 @@ public sealed class OptimizerTests
     public void State_names_every_buffer()
     {
         var (_, list) = Param(1f);
-        using var adam = OptimizerFactory.Create(new OptimizerSpec("adam", 0.01, 0, false, 0, 0.9, 0.999, 1e-8), list);
+        using var adam = OptimizerFactory.Create(new OptimizerSpec(OptimizerKind.Adam, 0.01, 0, false, 0, 0.9, 0.999, 1e-8), list);
 
         Assert.Equal(["exp_avg.w", "exp_avg_sq.w"], adam.State().Select(s => s.Name));
     }
