@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.Silo.CommandLine;
 using Platform.Silo.Hosting;
+using Platform.Spec;
 
 namespace Platform.Silo;
 
@@ -57,13 +58,13 @@ public static class SiloProgram
         }
         catch (Exception e)
         {
-            var via = options.Clustering == "redis" ? $"Redis at {options.Redis}" : options.Primary is { } p ? $"the primary silo at {p}" : "localhost clustering";
+            var via = options.Clustering == ClusteringKind.Redis ? $"Redis at {options.Redis}" : options.Primary is { } p ? $"the primary silo at {p}" : "localhost clustering";
             await Console.Error.WriteLineAsync($"error: the silo could not start or join the cluster through {via} within {JoinTimeout.TotalSeconds:0} s{(e is OperationCanceledException ? "" : $": {e.GetBaseException().Message}")}");
             return 1;
         }
 
         var metrics = options.MetricsPort > 0 ? $", metrics on http://127.0.0.1:{options.MetricsPort}/metrics" : "";
-        await Console.Out.WriteLineAsync($"silo ready{(options.SiloName is { } name ? $" ({name})" : "")}: cluster {options.ClusterId}, silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {options.Clustering}, storage {options.Storage}{metrics}");
+        await Console.Out.WriteLineAsync($"silo ready{(options.SiloName is { } name ? $" ({name})" : "")}: cluster {options.ClusterId}, silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {Choice.Name(options.Clustering)}, storage {Choice.Name(options.Storage)}{metrics}");
         await host.WaitForShutdownAsync();
         return 0;
     }

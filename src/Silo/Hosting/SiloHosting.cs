@@ -32,7 +32,7 @@ public static class SiloHosting
                 silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = name);
             }
 
-            if (options.Clustering == "redis")
+            if (options.Clustering == ClusteringKind.Redis)
             {
                 silo.UseRedisClustering(options.Redis!)
                     .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId))
@@ -76,10 +76,10 @@ public static class SiloHosting
     {
         switch (options.Storage)
         {
-            case "redis":
+            case StorageKind.Redis:
                 silo.AddRedisGrainStorage(StorageNames.Jobs, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis!));
                 break;
-            case "postgres":
+            case StorageKind.Postgres:
                 // The schema must exist before the storage reads its statements from it at start.
                 silo.Services.AddHostedService(_ => new PostgresSchema(options.Postgres!));
                 silo.AddAdoNetGrainStorage(StorageNames.Jobs, o => (o.Invariant, o.ConnectionString) = ("Npgsql", options.Postgres!));

@@ -1,6 +1,7 @@
 using System.Net;
 using Npgsql;
 using Platform.Silo.CommandLine;
+using Platform.Spec;
 
 namespace Platform.Silo.Hosting;
 
@@ -20,10 +21,10 @@ public sealed class SiloOptions
     public IPEndPoint? Primary { get; set; }
 
     /// <summary>Membership: <c>localhost</c> (development clustering, the primary silo keeps the table; default) or <c>redis</c>.</summary>
-    public string Clustering { get; set; } = "localhost";
+    public ClusteringKind Clustering { get; set; } = ClusteringKind.Localhost;
 
     /// <summary>Where job records (spec, lifecycle, progress, checkpoint index, audit, summary) live: <c>memory</c> (default; lost with the silo), <c>redis</c> or <c>postgres</c>.</summary>
-    public string Storage { get; set; } = "memory";
+    public StorageKind Storage { get; set; } = StorageKind.Memory;
 
     /// <summary>Root folder for every job's checkpoints (a shared volume on a cluster); default: the spec's <c>checkpoint.dir</c>.</summary>
     public string? CheckpointDir { get; set; }
@@ -85,8 +86,8 @@ public sealed class SiloOptions
             AdvertisedAddress = advertise is { } a
                 ? (IPAddress.TryParse(a, out var ip) ? ip : throw new UsageException($"{(args.Value("advertise") is null ? "POD_IP" : args.Source("advertise"))}: not an IP address: '{a}'"))
                 : null,
-            Clustering = args.Value("clustering") ?? "localhost",
-            Storage = args.Value("storage") ?? "memory",
+            Clustering = Kind(args, "clustering", ClusteringKind.Localhost),
+            Storage = Kind(args, "storage", StorageKind.Memory),
             CheckpointDir = args.Value("checkpoint-dir"),
             Redis = args.Value("redis"),
             Postgres = args.Value("postgres"),
@@ -101,21 +102,21 @@ public sealed class SiloOptions
         return options;
     }
 
+    /// <summary>An option naming one of an enum's members, as <see cref="Choice.Name"/> spells them.</summary>
+    private static T Kind<T>(ArgReader args, string option, T fallback)
+        where T : struct, Enum
+    {
+        var value = args.Value(option) ?? Choice.Name(fallback);
+        return Choice.Names<T>().Contains(value)
+            ? Choice.Parse<T>(value, option)
+            : throw new UsageException($"{args.Source(option)}: unknown value '{value}' (expected: {string.Join(", ", Choice.Names<T>())})");
+    }
+
     private void Validate(ArgReader args)
     {
-        if (Storage is not ("memory" or "redis" or "postgres"))
+        foreach (var (option, redis) in new[] { ("storage", Storage == StorageKind.Redis), ("clustering", Clustering == ClusteringKind.Redis) })
         {
-            throw new UsageException($"{args.Source("storage")}: unknown value '{Storage}' (expected: memory, redis, postgres)");
-        }
-
-        if (Clustering is not ("localhost" or "redis"))
-        {
-            throw new UsageException($"{args.Source("clustering")}: unknown value '{Clustering}' (expected: localhost, redis)");
-        }
-
-        foreach (var (option, value) in new[] { ("storage", Storage), ("clustering", Clustering) })
-        {
-            if (value == "redis" && string.IsNullOrWhiteSpace(Redis))
+            if (redis && string.IsNullOrWhiteSpace(Redis))
             {
                 throw new UsageException($"{args.Source(option)} redis needs {args.Source("redis")} CONNECTION (e.g. 127.0.0.1:6379)");
             }
@@ -123,7 +124,7 @@ public sealed class SiloOptions
 
         CheckPostgres(this, args);
 
-        if (Clustering != "redis" && Storage != "redis" && Redis is not null)
+        if (Clustering != ClusteringKind.Redis && Storage != StorageKind.Redis && Redis is not null)
         {
             throw new UsageException($"{args.Source("redis")} applies only with --clustering redis or --storage redis");
         }
@@ -143,14 +144,14 @@ public sealed class SiloOptions
 
     private static void CheckPostgres(SiloOptions options, ArgReader args)
     {
-        if (options.Storage == "postgres" && string.IsNullOrWhiteSpace(options.Postgres))
+        if (options.Storage == StorageKind.Postgres && string.IsNullOrWhiteSpace(options.Postgres))
         {
             throw new UsageException($"{args.Source("storage")} postgres needs {args.Source("postgres")} CONNECTION (e.g. Host=127.0.0.1;Port=5432;Username=platform;Password=...;Database=platform)");
         }
 
         if (options.Postgres is { } connection)
         {
-            if (options.Storage != "postgres")
+            if (options.Storage != StorageKind.Postgres)
             {
                 throw new UsageException($"{args.Source("postgres")} applies only with --storage postgres");
             }
@@ -165,4 +166,19 @@ public sealed class SiloOptions
             }
         }
     }
+}
+
+/// <summary>How silos find each other: on this machine through a primary silo, or through a Redis membership table.</summary>
+public enum ClusteringKind
+{
+    Localhost,
+    Redis,
+}
+
+/// <summary>Where job records live: in the silos' memory, in Redis, or in PostgreSQL.</summary>
+public enum StorageKind
+{
+    Memory,
+    Redis,
+    Postgres,
 }

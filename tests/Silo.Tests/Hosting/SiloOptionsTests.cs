@@ -16,7 +16,7 @@ public sealed class SiloOptionsTests
         var options = Parse([]);
 
         Assert.Equal((11111, 30000, SiloOptions.DefaultMetricsPort), (options.SiloPort, options.GatewayPort, options.MetricsPort));
-        Assert.Equal(("localhost", "memory", "cpu"), (options.Clustering, options.Storage, options.Device));
+        Assert.Equal((ClusteringKind.Localhost, StorageKind.Memory, "cpu"), (options.Clustering, options.Storage, options.Device));
         Assert.Equal(("platform", "platform"), (options.ClusterId, options.ServiceId));
         Assert.False(options.AllowUserCode);
     }
