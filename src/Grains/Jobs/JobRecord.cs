@@ -58,10 +58,17 @@ public sealed class JobRecord
     /// <summary>The telemetry history, saved when the job stops so it can be read after the fact.</summary>
     [Id(12)] public TelemetrySeries? Telemetry { get; set; }
 
-    /// <summary>Appends to the audit; past <see cref="MaxAudit"/>, drops the oldest findings (then the oldest remedies) and counts them.</summary>
+    /// <summary>Adds to the audit in step order; past <see cref="MaxAudit"/>, drops the oldest findings (then the oldest remedies) and counts them.</summary>
     public void AddAudit(IEnumerable<AuditRecord> records)
     {
         Audit.AddRange(records);
+
+        // Folded repeats are written when their cool-down ends, after records of later steps: keep step order (stable).
+        if (Audit.Zip(Audit.Skip(1)).Any(p => p.Second.Step < p.First.Step))
+        {
+            Audit = [.. Audit.OrderBy(r => r.Step)];
+        }
+
         var over = Audit.Count - MaxAudit;
         if (over <= 0)
         {

@@ -18,4 +18,14 @@ public sealed class JobRecordAuditTests
         Assert.Equal("finding 101", record.Audit[1].Detail);
         Assert.Equal(JobRecord.MaxAudit + 99, record.Audit[^1].Step);
     }
+
+    [Fact]
+    public void Folded_repeats_written_late_take_their_place_in_step_order()
+    {
+        var record = new JobRecord();
+        record.AddAudit([new AuditRecord(0, "clip", "first", IsRemedy: true), new AuditRecord(25, "clip", "another cause", IsRemedy: true)]);
+        record.AddAudit([new AuditRecord(24, "clip", "clip x24 more, steps 1-24", IsRemedy: true), new AuditRecord(30, "spike", "later")]);
+
+        Assert.Equal([0, 24, 25, 30], record.Audit.Select(r => r.Step));
+    }
 }
