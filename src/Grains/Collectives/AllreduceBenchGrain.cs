@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Platform.Grains.Interfaces.Collectives;
-using Platform.Spec;
 using Platform.Grains.Placement;
+using Platform.Spec;
 
 namespace Platform.Grains.Collectives;
 

@@ -61,10 +61,11 @@ public sealed class JobRecord
     /// <summary>Adds to the audit in step order; past <see cref="MaxAudit"/>, drops the oldest findings (then the oldest remedies) and counts them.</summary>
     public void AddAudit(IEnumerable<AuditRecord> records)
     {
+        var from = Math.Max(0, Audit.Count - 1);
         Audit.AddRange(records);
 
         // Folded repeats are written when their cool-down ends, after records of later steps: keep step order (stable).
-        if (Audit.Zip(Audit.Skip(1)).Any(p => p.Second.Step < p.First.Step))
+        if (Enumerable.Range(from, Math.Max(0, Audit.Count - from - 1)).Any(i => Audit[i + 1].Step < Audit[i].Step))
         {
             Audit = [.. Audit.OrderBy(r => r.Step)];
         }

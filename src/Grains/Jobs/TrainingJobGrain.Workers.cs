@@ -63,8 +63,7 @@ public sealed partial class TrainingJobGrain
 
     public async Task WorkerCompletedAsync(WorkerOutcome outcome)
     {
-        // A rank of an earlier start (before a restart or a resize), or above the world size, is not one of this start's ranks.
-        if (outcome.Generation != Job.Generation || outcome.Rank < 0 || outcome.Rank >= Job.Workers || restarting is not null)
+        if (!IsRankOfThisStart(outcome.Rank, outcome.Generation))
         {
             logger.LogInformation("Job {Job}: ignored the completion of rank {Rank} of start {Generation} (the job is at start {Current} with {Workers} ranks)", JobId, outcome.Rank, outcome.Generation, Job.Generation, Job.Workers);
             return;
@@ -82,7 +81,7 @@ public sealed partial class TrainingJobGrain
 
     public async Task WorkerFailedAsync(int rank, string error, FailureKind kind, int generation)
     {
-        if (Job.State.IsTerminal() || generation != Job.Generation || rank < 0 || rank >= Job.Workers || restarting is not null)
+        if (Job.State.IsTerminal() || !IsRankOfThisStart(rank, generation))
         {
             return;
         }
@@ -99,6 +98,13 @@ public sealed partial class TrainingJobGrain
         await ForEachWorker(w => StopQuietlyAsync(w, CancelStopTimeout));
         await FinishAsync(JobState.Failed, Job.Workers > 1 ? $"rank {rank}: {error}" : error, kind, null);
     }
+
+    /// <summary>
+    /// Whether a rank's message is of this start: not of an earlier one (before a restart or a resize),
+    /// not of a rank above the world size, and not while a restart is placing new ranks.
+    /// </summary>
+    private bool IsRankOfThisStart(int rank, int generation) =>
+        generation == Job.Generation && rank >= 0 && rank < Job.Workers && restarting is null;
 
     public Task WorkerCancelledAsync(int rank, int step)
     {

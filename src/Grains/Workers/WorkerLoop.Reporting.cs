@@ -32,6 +32,10 @@ internal sealed partial class WorkerLoop
         _ = job.ReportAsync(report);
     }
 
+    /// <summary>A report with no steps, carrying only health records (the job takes it as such).</summary>
+    private WorkerReport HealthOnly(System.Collections.Immutable.ImmutableArray<AuditRecord> records) =>
+        new(assignment.Rank, 0, 0, double.NaN, 0, 0, null, records) { Generation = assignment.Generation };
+
     private System.Collections.Immutable.ImmutableArray<AuditRecord> TakeUnreportedHealth()
     {
         System.Collections.Immutable.ImmutableArray<AuditRecord> records = [.. unreportedHealth];

@@ -106,7 +106,7 @@ internal sealed partial class WorkerLoop(
             var records = TakeUnreportedHealth();
             report = async () =>
             {
-                await job.ReportAsync(new WorkerReport(assignment.Rank, 0, 0, double.NaN, 0, 0, null, records) { Generation = assignment.Generation });
+                await job.ReportAsync(HealthOnly(records));
                 await job.WorkerFailedAsync(assignment.Rank, e.Message, FailureKind.Training, assignment.Generation);
             };
         }
@@ -173,7 +173,7 @@ internal sealed partial class WorkerLoop(
             Audit(session.FinishHealth());
             if (TakeUnreportedHealth() is { IsEmpty: false } last)
             {
-                Wait(job.ReportAsync(new WorkerReport(assignment.Rank, 0, 0, double.NaN, 0, 0, null, last) { Generation = assignment.Generation }));
+                Wait(job.ReportAsync(HealthOnly(last)));
             }
         }
 

@@ -1,5 +1,5 @@
-using Platform.Spec;
 using System.Globalization;
+using Platform.Spec;
 
 namespace Platform.Training.Health;
 
@@ -42,7 +42,7 @@ internal sealed class AuditEpisodes(int cooldown)
     /// <summary>Writes the folded repeats of every episode whose cool-down is over by <paramref name="step"/>.</summary>
     public void Close(List<HealthRecord> into, int step)
     {
-        foreach (var (_, episode) in Ordered().Where(e => e.Value.Count > 0 && step - e.Value.Recorded >= Math.Max(1, cooldown)))
+        foreach (var episode in Pending(e => step - e.Recorded >= Math.Max(1, cooldown)))
         {
             Flush(into, episode);
         }
@@ -51,7 +51,7 @@ internal sealed class AuditEpisodes(int cooldown)
     /// <summary>At the end of the run: every folded repeat not yet written.</summary>
     public void CloseAll(List<HealthRecord> into)
     {
-        foreach (var (_, episode) in Ordered().Where(e => e.Value.Count > 0))
+        foreach (var episode in Pending(_ => true))
         {
             Flush(into, episode);
         }
@@ -68,7 +68,9 @@ internal sealed class AuditEpisodes(int cooldown)
         }
     }
 
-    private IEnumerable<KeyValuePair<string, AuditEpisode>> Ordered() => episodes.OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+    /// <summary>Episodes with folded repeats that <paramref name="due"/> selects, in key order (every rank writes them alike).</summary>
+    private List<AuditEpisode> Pending(Func<AuditEpisode, bool> due) =>
+        [.. episodes.Where(e => e.Value.Count > 0 && due(e.Value)).OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value)];
 
     private static void Flush(List<HealthRecord> into, AuditEpisode episode)
     {
