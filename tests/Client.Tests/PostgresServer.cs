@@ -59,18 +59,26 @@ internal sealed class PostgresServer : IAsyncDisposable
             throw;
         }
 
-        var server = new PostgresServer(root, bin, Platform.Silo.Hosting.Endpoints.FreePort());
-        try
+        // A port drawn free may be taken before the server binds it; then another server answers there: draw again.
+        for (var attempt = 1; ; attempt++)
         {
-            await server.WaitReadyAsync();
-            await server.ExecuteAsync("postgres", $"CREATE DATABASE {User}");
-            server.StartTime = clock.Elapsed;
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
+            var server = new PostgresServer(root, bin, Platform.Silo.Hosting.Endpoints.FreePort());
+            try
+            {
+                await server.WaitReadyAsync();
+                await server.ExecuteAsync("postgres", $"CREATE DATABASE {User}");
+                server.StartTime = clock.Elapsed;
+                return server;
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+                await server.StopAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
         }
     }
 
@@ -94,6 +102,13 @@ internal sealed class PostgresServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopAsync();
+        Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>Stops the server and keeps its folder.</summary>
+    private async Task StopAsync()
+    {
         if (!process.HasExited)
         {
             // SIGINT is PostgreSQL's fast shutdown (pg_ctl stop -m fast): clients are cut off, no waiting for them.
@@ -104,7 +119,6 @@ internal sealed class PostgresServer : IAsyncDisposable
         }
 
         process.Dispose();
-        Directory.Delete(root, recursive: true);
     }
 
     private async Task WaitReadyAsync()
@@ -121,6 +135,13 @@ internal sealed class PostgresServer : IAsyncDisposable
             {
                 await using var connection = new NpgsqlConnection(ConnectionTo("postgres"));
                 await connection.OpenAsync(deadline.Token);
+                await using var command = new NpgsqlCommand("SHOW data_directory", connection);
+                var dir = (string)(await command.ExecuteScalarAsync(deadline.Token))!;
+                if (Path.GetFullPath(dir) != Path.GetFullPath(DataDir(root)))
+                {
+                    throw new PortTakenException($"port {Port} is answered by another PostgreSQL (data directory {dir})");
+                }
+
                 return;
             }
             catch (NpgsqlException)
@@ -202,3 +223,6 @@ internal sealed class PostgresServer : IAsyncDisposable
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The port drawn for a test server turned out to be another server's.</summary>
+internal sealed class PortTakenException(string message) : Exception(message);
