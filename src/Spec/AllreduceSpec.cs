@@ -7,9 +7,11 @@ namespace Platform.Spec;
 /// the bytes at some precision) and the chunk size in KiB (default per transport), well under
 /// Orleans' message limit, so that sending one chunk overlaps reducing the previous; and the bucket
 /// size in KiB: gradients are averaged bucket by bucket, last layers first, while backward still
-/// computes the earlier layers (<c>bucket_kb: 0</c>: one allreduce after backward).
+/// computes the earlier layers (<c>bucket_kb: 0</c>: one allreduce after backward); and whether
+/// direct links between ranks on one machine move to shared memory (<c>shared_memory</c>, default
+/// true), as NCCL's and MPI's intra-node transports do: no socket, no kernel copy.
 /// </summary>
-public sealed record AllreduceSpec(Transport Transport, Compression Compression, int? ChunkKb, int BucketKb = AllreduceSpec.DefaultBucketKb)
+public sealed record AllreduceSpec(Transport Transport, Compression Compression, int? ChunkKb, int BucketKb = AllreduceSpec.DefaultBucketKb, bool SharedMemory = true)
 {
     /// <summary>Default bucket size: measured by bench scaling on the fashion MLP and the CNN.</summary>
     public const int DefaultBucketKb = 256;
@@ -23,7 +25,8 @@ public sealed record AllreduceSpec(Transport Transport, Compression Compression,
             n.Choice("transport", Transport.Auto),
             n.Choice("compression", Compression.None),
             ChunkKb: n.OptionalInt("chunk_kb", min: 4, max: 64 * 1024),
-            BucketKb: n.Int("bucket_kb", DefaultBucketKb, min: 0, max: 1 << 20));
+            BucketKb: n.Int("bucket_kb", DefaultBucketKb, min: 0, max: 1 << 20),
+            SharedMemory: n.Bool("shared_memory", true));
         n.RejectUnknownKeys();
         return spec;
     }

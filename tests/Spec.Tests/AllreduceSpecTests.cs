@@ -9,7 +9,15 @@ public sealed class AllreduceSpecTests
     {
         var spec = Allreduce("{}");
 
-        Assert.Equal((Transport.Auto, Compression.None, (int?)null, 256), (spec.Transport, spec.Compression, spec.ChunkKb, spec.BucketKb));
+        Assert.Equal((Transport.Auto, Compression.None, (int?)null, 256, true), (spec.Transport, spec.Compression, spec.ChunkKb, spec.BucketKb, spec.SharedMemory));
+    }
+
+    [Fact]
+    public void Shared_memory_between_ranks_on_one_machine_can_be_turned_off()
+    {
+        Assert.False(Allreduce("{transport: tcp, shared_memory: false}").SharedMemory);
+        var error = Assert.Throws<SpecException>(() => Allreduce("{shared_memory: sometimes}"));
+        Assert.StartsWith("allreduce.shared_memory:", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -12,9 +12,10 @@ namespace Platform.Bench.Allreduce;
 
 /// <summary>
 /// Allreduce bandwidth between ranks in separate silo processes on loopback, against plain TCP
-/// sockets between separate processes moving the same bytes in the same ring pattern. Each
-/// iteration's time is the slowest rank's; the first iterations warm up and are dropped. The three
-/// paths take turns, run after run, and each ratio is the median of the per-run ratios, so the
+/// sockets between separate processes moving the same bytes in the same ring pattern. The ranks'
+/// paths: Orleans messages, direct TCP links, and direct links moved to shared memory (the silos
+/// share this machine). Each iteration's time is the slowest rank's; the first iterations warm up
+/// and are dropped. The four paths take turns, run after run, and each ratio is the median of the per-run ratios, so the
 /// machine's drift between runs cancels.
 /// </summary>
 public sealed class AllreduceBenchmark(string platformDll, int workers, int megabytes, int iterations, int runs, string compression, int? chunkKb, TextWriter log)
@@ -33,25 +34,29 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
             var grains = client.Services.GetRequiredService<IClusterClient>();
             var hosts = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
                 .OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToList();
-            var (orleans, tcp, raw) = (new List<double>(), new List<double>(), new List<double>());
+            var (orleans, tcp, shm, raw) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
             for (var run = 0; run < runs; run++)
             {
-                orleans.Add(await RingAsync(grains, hosts, "orleans"));
-                tcp.Add(await RingAsync(grains, hosts, "tcp"));
+                orleans.Add(await RingAsync(grains, hosts, "orleans", sharedMemory: false));
+                tcp.Add(await RingAsync(grains, hosts, "tcp", sharedMemory: false));
+                shm.Add(await RingAsync(grains, hosts, "tcp", sharedMemory: true));
                 raw.Add(await RawTcpAsync(work));
                 await log.WriteLineAsync(string.Create(
                     System.Globalization.CultureInfo.InvariantCulture,
-                    $"run {run + 1}/{runs}: orleans messages {orleans[^1] * 1000:0.0} ms, direct tcp {tcp[^1] * 1000:0.0} ms, raw tcp {raw[^1] * 1000:0.0} ms per allreduce"));
+                    $"run {run + 1}/{runs}: orleans messages {orleans[^1] * 1000:0.0} ms, direct tcp {tcp[^1] * 1000:0.0} ms, shared memory {shm[^1] * 1000:0.0} ms, raw tcp {raw[^1] * 1000:0.0} ms per allreduce"));
             }
 
             await client.StopAsync();
-            var orleansRatio = BenchStats.Median([.. raw.Zip(orleans, (r, o) => r / o)]);
-            var tcpRatio = BenchStats.Median([.. raw.Zip(tcp, (r, t) => r / t)]);
-            var (best, name, ratio) = tcpRatio >= orleansRatio ? (BenchStats.Median(tcp), "tcp", tcpRatio) : (BenchStats.Median(orleans), "orleans", orleansRatio);
-            var rawTime = BenchStats.Median(raw);
+            double RatioOf(List<double> path) => BenchStats.Median([.. raw.Zip(path, (r, t) => r / t)]);
+            var paths = new[] { ("orleans", orleans), ("tcp", tcp), ("shm", shm) }.Select(p => (Name: p.Item1, Times: p.Item2, Ratio: RatioOf(p.Item2))).ToList();
+            var best = paths.MaxBy(p => p.Ratio);
             return new AllreduceResult(
-                workers, Bytes, AlgBw(best), BusBw(best), BusBw(rawTime), ratio, name, compression,
-                BusBw(BenchStats.Median(orleans)), orleansRatio, BusBw(BenchStats.Median(tcp)), tcpRatio);
+                workers, Bytes, AlgBw(BenchStats.Median(best.Times)), BusBw(BenchStats.Median(best.Times)), BusBw(BenchStats.Median(raw)), best.Ratio, best.Name, compression,
+                BusBw(BenchStats.Median(orleans)), paths[0].Ratio, BusBw(BenchStats.Median(tcp)), paths[1].Ratio)
+            {
+                ShmBusBwMbS = BusBw(BenchStats.Median(shm)),
+                ShmRatio = paths[2].Ratio,
+            };
         }
         finally
         {
@@ -67,13 +72,13 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
 
     private double BusBw(double seconds) => AlgBw(seconds) * 2 * (workers - 1) / workers;
 
-    private async Task<double> RingAsync(IClusterClient grains, IReadOnlyList<SiloAddress> hosts, string transport)
+    private async Task<double> RingAsync(IClusterClient grains, IReadOnlyList<SiloAddress> hosts, string transport, bool sharedMemory)
     {
         var bench = $"allreduce-{transport}-{Guid.NewGuid():N}";
         var ranks = Enumerable.Range(0, workers).Select(r => grains.GetGrain<IAllreduceBenchGrain>($"{bench}/{r}")).ToList();
         for (var r = 0; r < workers; r++)
         {
-            var (rank, assignment) = (ranks[r], new AllreduceBenchAssignment(bench, r, workers, Bytes, iterations + Warmup, compression, ChunkKb(transport), transport));
+            var (rank, assignment) = (ranks[r], new AllreduceBenchAssignment(bench, r, workers, Bytes, iterations + Warmup, compression, ChunkKb(transport), transport, sharedMemory));
             await RankPlacementHint.On(hosts[r % hosts.Count], () => rank.StartAsync(assignment));
         }
 
@@ -142,4 +147,10 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
 /// <summary>Bandwidths in MB/s (10^6 bytes): algorithm and bus bandwidth, the raw TCP bus bandwidth, and their ratio.</summary>
 public sealed record AllreduceResult(
     int Workers, int Bytes, double AlgBwMbS, double BusBwMbS, double RawTcpMbS, double Ratio, string Transport, string Compression,
-    double OrleansBusBwMbS, double OrleansRatio, double TcpBusBwMbS, double TcpRatio);
+    double OrleansBusBwMbS, double OrleansRatio, double TcpBusBwMbS, double TcpRatio)
+{
+    /// <summary>Bus bandwidth of direct links moved to shared memory.</summary>
+    public double ShmBusBwMbS { get; init; }
+
+    public double ShmRatio { get; init; }
+}

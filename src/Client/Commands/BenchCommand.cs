@@ -44,7 +44,7 @@ internal static class BenchCommand
         var r = await new AllreduceBenchmark(PlatformDll, workers, megabytes, iterations, runs, compression, chunkKb, Console.Error).RunAsync();
         await Console.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"allreduce {megabytes} MB over {workers} ranks, compression {compression}: {r.Transport} transport algbw {r.AlgBwMbS:0} MB/s, busbw {r.BusBwMbS:0} MB/s; raw tcp busbw {r.RawTcpMbS:0} MB/s; ratio {r.Ratio:0.000}, median of {runs} paired runs (orleans messages: busbw {r.OrleansBusBwMbS:0} MB/s, ratio {r.OrleansRatio:0.000}; direct tcp: busbw {r.TcpBusBwMbS:0} MB/s, ratio {r.TcpRatio:0.000})"));
+            $"allreduce {megabytes} MB over {workers} ranks, compression {compression}: {r.Transport} transport algbw {r.AlgBwMbS:0} MB/s, busbw {r.BusBwMbS:0} MB/s; raw tcp busbw {r.RawTcpMbS:0} MB/s; ratio {r.Ratio:0.000}, median of {runs} paired runs (orleans messages: busbw {r.OrleansBusBwMbS:0} MB/s, ratio {r.OrleansRatio:0.000}; direct tcp: busbw {r.TcpBusBwMbS:0} MB/s, ratio {r.TcpRatio:0.000}; shared memory: busbw {r.ShmBusBwMbS:0} MB/s, ratio {r.ShmRatio:0.000})"));
         await WriteJsonAsync(json, new JsonObject
         {
             ["algbw_mb_s"] = r.AlgBwMbS,
@@ -59,6 +59,8 @@ internal static class BenchCommand
             ["orleans_ratio"] = r.OrleansRatio,
             ["tcp_busbw_mb_s"] = r.TcpBusBwMbS,
             ["tcp_ratio"] = r.TcpRatio,
+            ["shm_busbw_mb_s"] = r.ShmBusBwMbS,
+            ["shm_ratio"] = r.ShmRatio,
         });
         return Cli.Ok;
     }

@@ -19,7 +19,7 @@ public sealed class AllreduceBenchGrain(TensorTransportService tcp) : Grain, IAl
         var position = new RingPosition(a.Bench, a.Rank, a.WorldSize, 0);
         var thread = new Thread(() =>
         {
-            using var ring = RingBuilder.Build(position, Choice.Parse<Transport>(a.Transport, "--transport"), codec, a.ChunkKb, TimeSpan.FromSeconds(60), next, mailbox, tcp, CancellationToken.None);
+            using var ring = RingBuilder.Build(position, Choice.Parse<Transport>(a.Transport, "--transport"), codec, a.ChunkKb, a.SharedMemory, TimeSpan.FromSeconds(60), next, mailbox, tcp, CancellationToken.None);
             times = Run(ring, a);
         })
         { IsBackground = true, Name = $"allreduce bench {a.Rank}" };

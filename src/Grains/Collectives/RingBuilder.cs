@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Platform.Grains.Collectives.SharedMemory;
 using Platform.Grains.Interfaces.Collectives;
 using Platform.Spec;
 
@@ -15,7 +16,8 @@ internal sealed record RingPosition(string Prefix, int Rank, int WorldSize, int 
 /// <summary>
 /// Builds a rank's allreduce over the chosen transport. For <c>tcp</c>, the rank asks the next
 /// rank's grain for its silo's tensor endpoint, connects and names the link, and waits for the
-/// previous rank to do the same towards it. For <c>auto</c>, every rank tries that within
+/// previous rank to do the same towards it; links between ranks on one machine then move to shared
+/// memory (unless <c>allreduce.shared_memory</c> is false). For <c>auto</c>, every rank tries that within
 /// <see cref="ProbeTimeout"/>, and the ranks vote in one allreduce over Orleans messages, which
 /// always work: direct links only if every rank has both of its own, else Orleans messages for all.
 /// </summary>
@@ -29,6 +31,7 @@ internal static class RingBuilder
         Transport transport,
         WireCodec codec,
         int? chunkKb,
+        bool sharedMemory,
         TimeSpan timeout,
         ICollectivePeer next,
         ChunkMailbox mailbox,
@@ -42,16 +45,17 @@ internal static class RingBuilder
         switch (transport)
         {
             case Transport.Tcp:
-                return Ring(ConnectTcp(position, codec, ChunkValues(Transport.Tcp), timeout, timeout, next, tcp, cancel), "tcp");
+                var links = ConnectTcp(position, codec, ChunkValues(Transport.Tcp), sharedMemory, timeout, timeout, next, tcp, cancel);
+                return Ring(links, links.Name);
             case Transport.Orleans:
                 return Ring(Orleans(), "orleans");
         }
 
-        TcpRingTransport? direct = null;
+        RingLinks? direct = null;
         string? failure = null;
         try
         {
-            direct = ConnectTcp(position, codec, ChunkValues(Transport.Tcp), Min(ProbeTimeout, timeout), timeout, next, tcp, cancel);
+            direct = ConnectTcp(position, codec, ChunkValues(Transport.Tcp), sharedMemory, Min(ProbeTimeout, timeout), timeout, next, tcp, cancel);
         }
         catch (Exception e) when (e is TimeoutException or SocketException or IOException or OrleansException)
         {
@@ -63,15 +67,15 @@ internal static class RingBuilder
         Ring(orleans, "orleans").AverageInPlace(vote, step: -1);
         if (vote[0] * position.WorldSize > position.WorldSize - 0.5f)
         {
-            return Ring(direct!, "tcp");
+            return Ring(direct!, direct!.Name);
         }
 
         direct?.Dispose();
         return Ring(orleans, "orleans", failure ?? "another rank could not reach its next rank's silo directly");
     }
 
-    private static TcpRingTransport ConnectTcp(
-        RingPosition position, WireCodec codec, int chunkValues, TimeSpan connect, TimeSpan timeout, ICollectivePeer next, TensorTransportService tcp, CancellationToken cancel)
+    private static RingLinks ConnectTcp(
+        RingPosition position, WireCodec codec, int chunkValues, bool sharedMemory, TimeSpan connect, TimeSpan timeout, ICollectivePeer next, TensorTransportService tcp, CancellationToken cancel)
     {
         var mine = position.KeyOf(position.Rank);
         var incoming = tcp.Expect(mine);
@@ -80,7 +84,7 @@ internal static class RingBuilder
             var endpoint = Wait(next.GetTransportEndpointAsync(), connect, cancel);
             var outgoing = Wait(TensorTransportService.ConnectAsync(endpoint, position.KeyOf(position.Next), cancel), connect, cancel);
             var from = Wait(incoming, connect, cancel);
-            return new TcpRingTransport(outgoing, from, codec, chunkValues, timeout);
+            return SharedMemoryNegotiation.Negotiate(outgoing, from, sharedMemory ? tcp.SharedMemoryDirectory : null, codec, chunkValues, connect, timeout);
         }
         catch (TimeoutException)
         {

@@ -11,6 +11,12 @@ public sealed class TensorTransportOptions
 {
     /// <summary>TCP port for direct rank-to-rank tensor traffic; 0 (the default) picks a free one.</summary>
     public int Port { get; set; }
+
+    /// <summary>
+    /// A memory file system where ranks on this machine make the rings of their shared-memory links;
+    /// <c>/dev/shm</c> by default. Links stay sockets where it does not exist.
+    /// </summary>
+    public string SharedMemoryDirectory { get; set; } = "/dev/shm";
 }
 
 /// <summary>
@@ -49,6 +55,9 @@ public sealed class TensorTransportService(ILocalSiloDetails silo, Microsoft.Ext
             }
         }
     }
+
+    /// <summary>Where this silo's ranks make shared-memory rings; null when the directory is not there.</summary>
+    public string? SharedMemoryDirectory => Directory.Exists(options.Value.SharedMemoryDirectory) ? options.Value.SharedMemoryDirectory : null;
 
     /// <summary>The connection the previous rank will open under <paramref name="key"/>.</summary>
     public Task<Socket> Expect(string key) => Slot(key).Task;

@@ -134,6 +134,7 @@ internal sealed partial class WorkerLoop
             spec.Allreduce.Transport,
             new WireCodec(spec.Allreduce.Compression),
             spec.Allreduce.ChunkKb,
+            spec.Allreduce.SharedMemory,
             TimeSpan.FromSeconds(spec.Recovery.StepTimeoutSeconds),
             grains.GetGrain<IWorkerGrain>(IWorkerGrain.KeyFor(assignment.JobId, assignment.Generation, position.Next)),
             mailbox,

@@ -35,12 +35,21 @@ public sealed class DataParallelTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Direct_tcp_transport_gives_the_same_bits_as_orleans_messages()
+    public async Task Direct_links_over_sockets_and_over_shared_memory_give_the_same_bits_as_orleans_messages()
     {
         var messages = await TrainAsync(workers: 2);
-        var tcp = await TrainAsync(workers: 2, transport: "tcp");
+        var sockets = await TrainAsync(workers: 2, transport: "tcp", sharedMemory: false);
+        var shared = await TrainAsync(workers: 3, transport: "tcp", batch: 96);
+        var sharedMessages = await TrainAsync(workers: 3, batch: 96);
+        var direct = await TrainAsync(workers: 2, transport: "tcp");
 
-        Assert.Equal(messages.ParameterL2, tcp.ParameterL2);
+        // The ranks' silos share this machine: direct links move to shared memory unless told not to.
+        Assert.Equal("tcp", sockets.Transport);
+        Assert.Equal("shm", direct.Transport);
+        Assert.Equal("shm", shared.Transport);
+        Assert.Equal(messages.ParameterL2, sockets.ParameterL2);
+        Assert.Equal(messages.ParameterL2, direct.ParameterL2);
+        Assert.Equal(sharedMessages.ParameterL2, shared.ParameterL2);
     }
 
     [Theory]
@@ -58,12 +67,13 @@ public sealed class DataParallelTests(ClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData("orleans")]
-    [InlineData("tcp")]
-    public async Task Cancelling_a_multi_rank_job_stops_every_rank_promptly(string transport)
+    [InlineData("orleans", true)]
+    [InlineData("tcp", true)]
+    [InlineData("tcp", false)]
+    public async Task Cancelling_a_multi_rank_job_stops_every_rank_promptly(string transport, bool sharedMemory)
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>($"dp-cancel-{Guid.NewGuid():N}");
-        await job.SubmitAsync(new JobSubmission(Spec(workers: 2, batch: 128, compression: "none", transport: transport, epochs: 50), Resume: false));
+        await job.SubmitAsync(new JobSubmission(Spec(workers: 2, batch: 128, compression: "none", transport: transport, epochs: 50, sharedMemory: sharedMemory), Resume: false));
         await TrainingJobGrainTests.WaitUntilAsync(job, p => p.Step >= 5);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -85,16 +95,16 @@ public sealed class DataParallelTests(ClusterFixture fixture)
         Assert.True(Relative(full.ParameterL2, compressed.ParameterL2) < 1e-2, $"parameter_l2 {full.ParameterL2} vs {compressed.ParameterL2}");
     }
 
-    private async Task<JobSummary> TrainAsync(int workers, int batch = 128, string compression = "none", string transport = "orleans", int bucketKb = 256)
+    private async Task<JobSummary> TrainAsync(int workers, int batch = 128, string compression = "none", string transport = "orleans", int bucketKb = 256, bool sharedMemory = true)
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>($"dp-{workers}-{Guid.NewGuid():N}");
-        await job.SubmitAsync(new JobSubmission(Spec(workers, batch, compression, transport, epochs: 1, bucketKb), Resume: false));
+        await job.SubmitAsync(new JobSubmission(Spec(workers, batch, compression, transport, epochs: 1, bucketKb, sharedMemory), Resume: false));
         var done = await TrainingJobGrainTests.WaitForEndAsync(job);
         Assert.True(done.State == JobState.Completed, $"{workers}-rank job ended {done.State}: {done.Error}");
         return (await job.GetSummaryAsync())!;
     }
 
-    private string Spec(int workers, int batch, string compression, string transport, int epochs, int bucketKb = 256) => $"""
+    private string Spec(int workers, int batch, string compression, string transport, int epochs, int bucketKb = 256, bool sharedMemory = true) => $"""
             model: {"{"}kind: mlp, depth: 2, width: 256, activation: relu, init: he{"}"}
             data: {"{"}dataset: fashion-mnist, limit: 3200{"}"}
             optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
@@ -104,7 +114,7 @@ public sealed class DataParallelTests(ClusterFixture fixture)
             workers: {workers}
             seed: 1
             threads: 1
-            allreduce: {"{"}compression: {compression}, transport: {transport}, bucket_kb: {bucketKb}{"}"}
+            allreduce: {"{"}compression: {compression}, transport: {transport}, bucket_kb: {bucketKb}, shared_memory: {(sharedMemory ? "true" : "false")}{"}"}
             checkpoint: {"{"}dir: '{checkpoints}'{"}"}
             """;
 
