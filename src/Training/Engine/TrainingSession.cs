@@ -215,10 +215,9 @@ public sealed partial class TrainingSession : IDisposable
 
             applied = ApplyScales(decision, telemetry);
             lr *= decision.LrScale;
-            optimizer.Step(lr);
+            var changes = optimizer.Step(lr);
             Phases.Mark(StepPhase.Optimizer);
-            updates = statistics?.UpdateNorms() ?? [];
-            Phases.Mark(StepPhase.Statistics);
+            updates = statistics is null ? [] : [.. changes.Select(c => (float)Math.Sqrt(c))];
         }
 
         Step++;

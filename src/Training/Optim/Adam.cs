@@ -1,8 +1,12 @@
+using Platform.Training.Telemetry;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Optim;
 
-/// <summary>Adam with L2 weight decay, or AdamW (decoupled decay) when <c>decoupled</c>; PyTorch's formulation.</summary>
+/// <summary>
+/// Adam with L2 weight decay, or AdamW (decoupled decay) when <c>decoupled</c>; PyTorch's formulation:
+/// one pass over each CPU parameter's memory (<see cref="AdamKernel"/>), tensor operations for any other.
+/// </summary>
 public sealed class Adam : IOptimizer
 {
     private readonly IReadOnlyList<(string Name, Tensor Param)> parameters;
@@ -28,13 +32,15 @@ public sealed class Adam : IOptimizer
 
     public long Updates { get; set; }
 
-    public void Step(double lr)
+    public double[] Step(double lr)
     {
         Updates++;
         var correction1 = 1 - Math.Pow(beta1, Updates);
         var correction2 = Math.Sqrt(1 - Math.Pow(beta2, Updates));
+        var settings = new AdamKernel.Settings((float)lr, (float)beta1, (float)beta2, (float)eps, (float)weightDecay, decoupled, (float)correction1, (float)correction2);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        var changes = new double[parameters.Count];
         for (var i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i].Param;
@@ -43,6 +49,14 @@ public sealed class Adam : IOptimizer
             {
                 continue;
             }
+
+            if (HostMemory.IsHostFloats(p) && HostMemory.IsHostFloats(g))
+            {
+                changes[i] = AdamKernel.Apply(HostMemory.Floats(p), HostMemory.Floats(g), HostMemory.Floats(firstMoments[i]), HostMemory.Floats(secondMoments[i]), settings);
+                continue;
+            }
+
+            var old = p.clone();
 
             if (weightDecay != 0 && decoupled)
             {
@@ -57,7 +71,10 @@ public sealed class Adam : IOptimizer
             secondMoments[i].mul_(beta2).addcmul_(g, g, 1 - beta2);
             var denom = secondMoments[i].sqrt().div_(correction2).add_(eps);
             p.addcdiv_(firstMoments[i], denom, -lr / correction1);
+            changes[i] = (p - old).square().sum().item<float>();
         }
+
+        return changes;
     }
 
     public IEnumerable<(string Name, Tensor Value)> State() =>

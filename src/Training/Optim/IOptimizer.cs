@@ -11,8 +11,11 @@ public interface IOptimizer : IDisposable
     /// <summary>Updates applied so far (Adam's bias correction counts them).</summary>
     long Updates { get; set; }
 
-    /// <summary>Applies one update from the parameters' current gradients.</summary>
-    void Step(double lr);
+    /// <summary>
+    /// Applies one update from the parameters' current gradients; returns, per parameter, the sum of
+    /// squares of what it changed (0 for a parameter without a gradient), for the update norms.
+    /// </summary>
+    double[] Step(double lr);
 
     /// <summary>Named state tensors, e.g. <c>momentum.layers.0.weight</c>.</summary>
     IEnumerable<(string Name, Tensor Value)> State();

@@ -1,8 +1,12 @@
+using Platform.Training.Telemetry;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Optim;
 
-/// <summary>SGD with optional (Nesterov) momentum and L2 weight decay, in PyTorch's formulation.</summary>
+/// <summary>
+/// SGD with optional (Nesterov) momentum and L2 weight decay, in PyTorch's formulation: one pass over
+/// each CPU parameter's memory (<see cref="SgdKernel"/>), tensor operations for any other.
+/// </summary>
 public sealed class Sgd : IOptimizer
 {
     private readonly IReadOnlyList<(string Name, Tensor Param)> parameters;
@@ -24,16 +28,23 @@ public sealed class Sgd : IOptimizer
 
     public long Updates { get; set; }
 
-    public void Step(double lr)
+    public double[] Step(double lr)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        var changes = new double[parameters.Count];
         for (var i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i].Param;
             var g = p.grad;
             if (g is null)
             {
+                continue;
+            }
+
+            if (HostMemory.IsHostFloats(p) && HostMemory.IsHostFloats(g))
+            {
+                changes[i] = SgdKernel.Apply(HostMemory.Floats(p), HostMemory.Floats(g), momentum > 0 ? HostMemory.Floats(buffers[i]) : [], (float)lr, (float)momentum, (float)weightDecay, nesterov);
                 continue;
             }
 
@@ -49,9 +60,11 @@ public sealed class Sgd : IOptimizer
             }
 
             p.add_(g, -lr);
+            changes[i] = g.square().sum().item<float>() * lr * lr;
         }
 
         Updates++;
+        return changes;
     }
 
     public IEnumerable<(string Name, Tensor Value)> State() =>

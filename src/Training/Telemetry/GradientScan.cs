@@ -31,31 +31,14 @@ public readonly record struct GradientScan(double SumSquares, float MaxAbs, long
         return double.IsFinite(sum) ? new GradientScan(sum, max, 0, zeros) : WithNonFinite(values, sum, zeros);
     }
 
-    /// <summary>Sum of squares only (for weights), copying the values into <paramref name="copy"/> on the way.</summary>
+    /// <summary>Sum of squares only (for weights): float within blocks, double across them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double SumSquaresCopying(ReadOnlySpan<float> values, Span<float> copy)
+    public static double SumOfSquares(ReadOnlySpan<float> values)
     {
         var sum = 0.0;
         for (var start = 0; start < values.Length; start += Block)
         {
-            var block = values.Slice(start, Math.Min(Block, values.Length - start));
-            block.CopyTo(copy[start..]);
-            sum += TensorPrimitives.SumOfSquares(block);
-        }
-
-        return sum;
-    }
-
-    /// <summary>Sum of squares of the differences, for the size of an update; double across blocks.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var sum = 0.0;
-        for (var start = 0; start < a.Length; start += Block)
-        {
-            var n = Math.Min(Block, a.Length - start);
-            var d = TensorPrimitives.Distance(a.Slice(start, n), b.Slice(start, n));
-            sum += (double)d * d;
+            sum += TensorPrimitives.SumOfSquares(values.Slice(start, Math.Min(Block, values.Length - start)));
         }
 
         return sum;
