@@ -35,7 +35,7 @@ public static class Cli
                                  time training through the grains against a plain loop
           bench allreduce [--workers N] [--mb S] [--runs R] [--compression C] [--chunk-kb K] [--json FILE]
                                  allreduce bandwidth between silo processes against raw TCP
-          bench scaling [--steps N] [--runs R] [--transport auto|orleans|tcp] [--bucket-kb K] [--ddp auto|on|off] [--json FILE]
+          bench scaling [--steps N] [--runs R] [--models fashion-mlp,cnn] [--transport auto|orleans|tcp] [--bucket-kb K] [--ddp auto|on|off] [--json FILE]
                                  samples/s of 2 ranks (defaults) against the best single rank and PyTorch DDP
           bench telemetry [--steps N] [--runs R] [--json FILE]
                                  step time with per-layer telemetry on against off (MLP and CNN)

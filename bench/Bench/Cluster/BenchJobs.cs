@@ -15,12 +15,18 @@ public static class BenchJobs
         ("cnn", "{kind: cnn, depth: 2, width: 16, activation: relu}"),
     ];
 
+    /// <summary>The global batch of every benchmark job.</summary>
+    public const int Batch = 128;
+
     /// <summary>A benchmark job on Fashion-MNIST: SGD with momentum, batch 128, a checkpoint only at the end, plus <paramref name="extra"/> lines.</summary>
-    public static string Spec(string model, int steps, string checkpointDir, params string[] extra) => string.Join('\n', [
+    public static string Spec(string model, int steps, string checkpointDir, params string[] extra) => SpecWithBatch(model, steps, Batch, checkpointDir, extra);
+
+    /// <summary>As <see cref="Spec"/>, with a global batch of <paramref name="batch"/>.</summary>
+    public static string SpecWithBatch(string model, int steps, int batch, string checkpointDir, params string[] extra) => string.Join('\n', [
         $"model: {model}",
         "data: {dataset: fashion-mnist}",
         "optimizer: {kind: sgd, lr: 0.05, momentum: 0.9}",
-        "batch_size: 128",
+        $"batch_size: {batch}",
         $"steps: {steps}",
         "seed: 1",
         $"checkpoint: {{dir: '{checkpointDir}', interval: {steps}, keep: 1}}",

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Bench.Allreduce;
+using Platform.Bench.Cluster;
 using Platform.Bench.Data;
 using Platform.Bench.Overhead;
 using Platform.Bench.Scaling;
@@ -72,6 +73,13 @@ internal static class BenchCommand
         var transport = reader.Value("transport") ?? "auto";
         var bucketKb = reader.Int("bucket-kb", min: 0);
         var json = reader.Value("json");
+        var known = BenchJobs.Models.Select(m => m.Name).ToList();
+        var models = (reader.Value("models") ?? string.Join(',', known)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (models.FirstOrDefault(m => !known.Contains(m)) is { } unknown)
+        {
+            throw new UsageException($"--models: unknown model '{unknown}' (expected: {string.Join(", ", known)})");
+        }
+
         var withDdp = (reader.Value("ddp") ?? "auto") switch
         {
             "auto" => DdpPeer.Unavailable() is null,
@@ -85,14 +93,14 @@ internal static class BenchCommand
             await Console.Error.WriteLineAsync($"PyTorch DDP is not run: {missing}");
         }
 
-        var results = await new ScalingBenchmark(PlatformDll, steps, runs, transport, withDdp, bucketKb, Console.Error).RunAsync();
+        var results = await new ScalingBenchmark(PlatformDll, steps, runs, transport, withDdp, bucketKb, models, Console.Error).RunAsync();
         var doc = new JsonObject { ["transport"] = transport, ["steps"] = steps, ["runs"] = runs, ["bucket_kb"] = bucketKb };
         foreach (var r in results)
         {
             var peer = r.Ddp is { } d ? string.Create(CultureInfo.InvariantCulture, $"; PyTorch DDP gloo 2 x 1 thread {d:0} samples/s, ratio to DDP {r.DdpRatio:0.000}") : "";
             await Console.Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"scaling {r.Model}: best single rank (x {r.OneRankThreads} thread(s)) {r.OneRank:0} samples/s, 2 ranks on 2 silos (defaults) {r.TwoRanks:0} samples/s, ratio {r.Ratio:0.000}{peer}"));
+                $"scaling {r.Model}: best single rank (x {r.OneRankThreads} thread(s)) {r.OneRank:0} samples/s, 2 ranks on 2 silos (defaults) {r.TwoRanks:0} samples/s, ratio {r.Ratio:0.000}{peer}; ceiling (2 independent half-batch jobs x 1 thread at once) {r.Ceiling:0} samples/s, {r.CeilingRatio:0.000} of the best single rank"));
             await Console.Out.WriteLineAsync($"  two-rank step, median ms: {string.Join(", ", r.TwoRankPhasesMs.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.000}")))}");
             doc[r.Model] = new JsonObject
             {
@@ -103,6 +111,8 @@ internal static class BenchCommand
                 ["ratio"] = r.Ratio,
                 ["ddp"] = r.Ddp,
                 ["ratio_to_ddp"] = r.DdpRatio,
+                ["ceiling"] = r.Ceiling,
+                ["ceiling_ratio"] = r.CeilingRatio,
                 ["two_ranks_phases_ms"] = new JsonObject(r.TwoRankPhasesMs.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             };
         }
