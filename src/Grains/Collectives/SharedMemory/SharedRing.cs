@@ -77,21 +77,9 @@ internal sealed unsafe class SharedRing : IDisposable
 
         var path = System.IO.Path.Combine(directory, $"{Prefix}{Guid.NewGuid():N}");
         var nonce = RandomNumberGenerator.GetBytes(NonceBytes);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
         try
         {
-            using (var stream = new FileStream(path, options))
-            {
-                stream.SetLength(HeaderBytes + capacity);
-                stream.Write(nonce);
-                stream.Write(BitConverter.GetBytes(capacity));
-            }
-
+            WriteFile(path, nonce, capacity);
             return (Map(path, capacity), path, nonce);
         }
         catch
@@ -99,6 +87,25 @@ internal sealed unsafe class SharedRing : IDisposable
             File.Delete(path);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The ring's file, owner-only, with its pages reserved (posix_fallocate): a full /dev/shm fails
+    /// here with an IOException, and the link keeps its socket, instead of a SIGBUS when a page of a
+    /// sparse file is first touched.
+    /// </summary>
+    internal static void WriteFile(string path, ReadOnlySpan<byte> nonce, long capacity)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, PreallocationSize = HeaderBytes + capacity };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.SetLength(HeaderBytes + capacity);
+        stream.Write(nonce);
+        stream.Write(BitConverter.GetBytes(capacity));
     }
 
     /// <summary>

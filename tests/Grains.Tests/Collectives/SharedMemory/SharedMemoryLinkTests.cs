@@ -2,12 +2,11 @@ using System.Diagnostics;
 using Platform.Grains.Collectives;
 using Platform.Grains.Collectives.SharedMemory;
 using Platform.Spec;
-using Xunit.Abstractions;
 
 namespace Platform.Grains.Tests.Collectives.SharedMemory;
 
 /// <summary>Ring allreduces over shared-memory links between threads of this process, which map the rings as two silo processes do.</summary>
-public sealed class SharedMemoryLinkTests(ITestOutputHelper output) : IDisposable
+public sealed class SharedMemoryLinkTests : IDisposable
 {
     private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("shm-links-");
 
@@ -147,32 +146,6 @@ public sealed class SharedMemoryLinkTests(ITestOutputHelper output) : IDisposabl
 
         Assert.Contains("out of step", e.Message, StringComparison.Ordinal);
         Dispose(links);
-    }
-
-    [Fact]
-    public void Shared_memory_averages_a_megabyte_faster_than_loopback_sockets()
-    {
-        // Not a timing assertion: the figures go to the test output, for a look when the links change.
-        const int values = 1 << 18;
-        foreach (var (name, dir) in new[] { ("shm", directory.FullName), ("tcp", (string?)null) })
-        {
-            var links = LoopbackRing.Links(2, _ => dir);
-            var ms = LoopbackRing.OnEveryRank(2, r =>
-            {
-                using var ring = new RingAllReduce(r, 2, links[r], new WireCodec(Compression.None), CancellationToken.None);
-                var data = new float[values];
-                var times = new List<double>();
-                for (var step = 0; step < 60; step++)
-                {
-                    var clock = Stopwatch.StartNew();
-                    ring.AverageInPlace(data, step);
-                    times.Add(clock.Elapsed.TotalMilliseconds);
-                }
-
-                return times.Skip(10).Order().ElementAt(25);
-            });
-            output.WriteLine($"{name}: 1 MiB allreduce over 2 ranks, median {ms.Max():0.000} ms");
-        }
     }
 
     private static float[][] Average(RingLinks[] links, int values, int steps, Compression compression = Compression.None) => LoopbackRing.OnEveryRank(links.Length, r =>
