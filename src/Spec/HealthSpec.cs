@@ -25,12 +25,12 @@ public sealed record HealthSpec(
 
     /// <summary>What the policy can do about it.</summary>
     public static readonly string[] Actions =
-        [RemedyNames.Clip, RemedyNames.Skip, RemedyNames.LrDown, RemedyNames.LayerScale, RemedyNames.Rollback, RemedyNames.Pause, RemedyNames.Stop];
+        [RemedyNames.Clip, RemedyNames.Skip, RemedyNames.LrDown, RemedyNames.LayerScale, RemedyNames.Reinit, RemedyNames.Rollback, RemedyNames.Pause, RemedyNames.Stop];
 
     /// <summary>The default policy: fix what can be fixed in the step, record the rest.</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultPolicy = new Dictionary<string, IReadOnlyList<string>>
     {
-        [HealthRuleNames.Vanishing] = [RemedyNames.LayerScale],
+        [HealthRuleNames.Vanishing] = [RemedyNames.Reinit, RemedyNames.LayerScale],
         [HealthRuleNames.Exploding] = [RemedyNames.Clip],
         [HealthRuleNames.Spike] = [RemedyNames.Clip],
         [HealthRuleNames.NonFinite] = [RemedyNames.Rollback],
@@ -127,7 +127,9 @@ public sealed record ActivationRule(double Saturated, double Dead)
 /// to the spike threshold, or <c>percentile</c> of the norm history), the layer trust ratio, its
 /// largest factor and scope (<c>vanishing</c>: the layers found vanishing, while they are; <c>all</c>:
 /// once a layer vanishes, every layer takes trust-ratio steps for the rest of the run, as LARS does), the learning-rate factor, floor and recovery, how many batches a rollback skips
-/// and how many rollbacks a job may take, and the cool-down between repeated remedies.
+/// and how many rollbacks a job may take, the cool-down between repeated remedies, and the
+/// data-driven re-initialisation: taken at most once, only before step <c>reinit_within</c>, on the
+/// first <c>reinit_samples</c> training samples.
 /// </summary>
 public sealed record RemedySettings(
     ClipMode ClipMode,
@@ -140,7 +142,9 @@ public sealed record RemedySettings(
     int LrRecoverSteps,
     int SkipBatches,
     int MaxRollbacks,
-    int Cooldown)
+    int Cooldown,
+    int ReinitWithin,
+    int ReinitSamples)
 {
     internal static RemedySettings Read(SpecNode n)
     {
@@ -155,7 +159,9 @@ public sealed record RemedySettings(
             n.Int("lr_recover_steps", 500, min: 1),
             n.Int("skip_batches", 1, min: 0),
             n.Int("max_rollbacks", 5, min: 0),
-            n.Int("cooldown", 50, min: 0));
+            n.Int("cooldown", 50, min: 0),
+            n.Int("reinit_within", 200, min: 0),
+            n.Int("reinit_samples", 512, min: 2));
         n.RejectUnknownKeys();
         return settings;
     }

@@ -12,7 +12,7 @@ public sealed class HealthSpecTests
         Assert.True(health.Enabled && health.Act);
         Assert.Equal(HealthSpec.Rules.Order(), health.Policy.Keys.Order());
         Assert.Equal([RemedyNames.Clip], health.Policy[HealthRuleNames.Spike]);
-        Assert.Equal([RemedyNames.LayerScale], health.Policy[HealthRuleNames.Vanishing]);
+        Assert.Equal([RemedyNames.Reinit, RemedyNames.LayerScale], health.Policy[HealthRuleNames.Vanishing]);
         Assert.Equal((ClipMode.ZScore, LayerScope.All), (health.Remedies.ClipMode, health.Remedies.LayerScope));
     }
 
@@ -33,5 +33,15 @@ public sealed class HealthSpecTests
         var error = Assert.Throws<SpecException>(() => Health("{remedies: {clip_mode: median}}"));
 
         Assert.Equal("health.remedies.clip_mode: unknown value 'median' (expected one of: zscore, fixed, percentile)", error.Message);
+    }
+
+    [Fact]
+    public void Reinit_is_taken_within_the_first_200_steps_on_512_samples_unless_the_spec_says_otherwise()
+    {
+        Assert.Equal((200, 512), (Health("{}").Remedies.ReinitWithin, Health("{}").Remedies.ReinitSamples));
+        Assert.Equal((0, 64), (Health("{remedies: {reinit_within: 0, reinit_samples: 64}}").Remedies.ReinitWithin, Health("{remedies: {reinit_within: 0, reinit_samples: 64}}").Remedies.ReinitSamples));
+
+        var error = Assert.Throws<SpecException>(() => Health("{remedies: {reinit_samples: 1}}"));
+        Assert.StartsWith("health.remedies.reinit_samples:", error.Message, StringComparison.Ordinal);
     }
 }

@@ -204,6 +204,11 @@ public sealed partial class TrainingSession : IDisposable
         float[] updates;
         if (decision.Skip)
         {
+            if (decision.Reinit)
+            {
+                Reinitialise();
+            }
+
             updates = new float[Layout.Layers.Count];
         }
         else
@@ -234,6 +239,24 @@ public sealed partial class TrainingSession : IDisposable
         Phases.Mark(StepPhase.Health);
         Phases.EndStep();
         return new StepResult(Step, epoch, value, lr, samples, Published(telemetry), decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
+    }
+
+    /// <summary>
+    /// The <c>reinit</c> remedy: the layers rescaled on the first training samples (the same on every
+    /// rank), and the optimizer's state cleared, since its moments were of the old weights.
+    /// </summary>
+    private void Reinitialise()
+    {
+        using var scope = NewDisposeScope();
+        var (inputs, _) = data.Train.Range(0, Math.Min(data.Train.Count, spec.Health.Remedies.ReinitSamples));
+        DataDrivenInit.Apply(model.Module, model.Forward, inputs);
+        using var noGrad = no_grad();
+        foreach (var (_, state) in optimizer.State())
+        {
+            state.zero_();
+        }
+
+        optimizer.Updates = 0;
     }
 
     /// <summary>At the end of the run: the health records folded into episodes and not yet written.</summary>

@@ -50,7 +50,20 @@ public sealed partial class HealthMonitor
             return;
         }
 
-        foreach (var (action, f) in actions.DistinctBy(a => a.Action))
+        // Early in the run, vanishing layers are first re-initialised from data, once; the step's
+        // gradient was taken on the old weights, so it is not applied, and nothing else acts on it.
+        if (!reinitDone && step < r.ReinitWithin && actions.FirstOrDefault(a => a.Action == RemedyNames.Reinit) is { Finding: { } vanished })
+        {
+            reinitDone = true;
+            d.Reinit = true;
+            d.Skip = true;
+            vanishing.LowSteps = new int[layout.Layers.Count];
+            Remedy(d, step, RemedyNames.Reinit, vanished.Layers, vanished.Value, vanished.Threshold, $"layers re-initialised to centred, unit-variance outputs on the first {r.ReinitSamples} training samples; this step's update skipped", HealthRuleNames.Vanishing);
+            d.LrScale = lrScale;
+            return;
+        }
+
+        foreach (var (action, f) in actions.Where(a => a.Action != RemedyNames.Reinit).DistinctBy(a => a.Action))
         {
             // A remedy taken for one rule is its own episode: a clip for a spike must not hide a clip for an explosion.
             var cause = string.Join('+', actions.Where(a => a.Action == action).Select(a => a.Finding.Rule).Distinct().Order(StringComparer.Ordinal));

@@ -31,6 +31,7 @@ public sealed partial class HealthMonitor
     private int lastLrDown = int.MinValue / 2;
     private int rollbacks;
     private bool trustMode;
+    private bool reinitDone;
 
     public HealthMonitor(HealthSpec spec, TelemetryLayout layout)
     {
@@ -124,6 +125,7 @@ public sealed partial class HealthMonitor
         rollbacks, trustMode, [.. skipSteps.Order()], episodes.Save(), updateRatio.Previous?.Update, updateRatio.Previous?.Weight)
     {
         LossesSeen = plateau.Seen,
+        ReinitDone = reinitDone,
     };
 
     /// <summary>Continues from a checkpoint's state (a resumed run; a rollback keeps the monitor as it is).</summary>
@@ -138,7 +140,7 @@ public sealed partial class HealthMonitor
         }
 
         plateau.Restore(state.Losses, state.LossesSeen);
-        (lrScale, lastLrDown, rollbacks, trustMode) = (state.LrScale, state.LastLrDown, state.Rollbacks, state.TrustMode);
+        (lrScale, lastLrDown, rollbacks, trustMode, reinitDone) = (state.LrScale, state.LastLrDown, state.Rollbacks, state.TrustMode, state.ReinitDone);
         skipSteps.Clear();
         skipSteps.UnionWith(state.SkipSteps);
         episodes.Restore(state.Episodes);

@@ -25,4 +25,8 @@ public sealed record HealthState(
     /// <summary>Finite losses the plateau rule has seen (it keeps only the last two windows of <see cref="Losses"/>); 0 in older checkpoints, which kept them all.</summary>
     [JsonPropertyName("losses_seen")]
     public int LossesSeen { get; init; }
+
+    /// <summary>Whether the run has taken its one data-driven re-initialisation.</summary>
+    [JsonPropertyName("reinit_done")]
+    public bool ReinitDone { get; init; }
 }

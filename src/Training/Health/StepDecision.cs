@@ -20,6 +20,9 @@ public sealed class StepDecision
 
     public bool Skip { get; set; }
 
+    /// <summary>Re-initialise the layers from data (<see cref="DataDrivenInit"/>) instead of this step's update.</summary>
+    public bool Reinit { get; set; }
+
     public bool Rollback { get; set; }
 
     public bool Pause { get; set; }

@@ -113,6 +113,39 @@ public sealed class HealthRuleTests
         Assert.Equal(["layers.0.weight"], found[2].Records.Single(r => r.Name == HealthRuleNames.Vanishing).Layers);
     }
 
+    [Fact]
+    public void Reinit_is_taken_once_before_reinit_within_skips_its_step_and_leaves_later_findings_to_layer_scale()
+    {
+        var monitor = Monitor("{vanishing: {steps: 2}, remedies: {reinit_within: 10}}");
+        var decisions = Enumerable.Range(0, 8).Select(s => monitor.Decide(s, Step(s, grads: [1e-5f, 1, 1]))).ToList();
+
+        // Found at step 1: the layers are re-initialised instead of the update, and nothing else acts on that step.
+        Assert.True(decisions[1].Reinit && decisions[1].Skip && decisions[1].LayerScales is null);
+        Assert.Equal(1, decisions[1].Records.Single(r => r.Name == RemedyNames.Reinit).Step);
+
+        // The count of low steps starts again, and the layers still vanishing are scaled: reinit is not taken twice.
+        Assert.DoesNotContain(HealthRuleNames.Vanishing, decisions[2].Findings);
+        Assert.Contains(HealthRuleNames.Vanishing, decisions[3].Findings);
+        Assert.All(decisions.Skip(2), d => Assert.False(d.Reinit || d.Skip));
+        Assert.Contains(RemedyNames.LayerScale, decisions[3].Remedies);
+
+        // The checkpoint keeps that it was taken.
+        var resumed = Monitor("{vanishing: {steps: 2}, remedies: {reinit_within: 10}}");
+        resumed.Restore(monitor.Save());
+        Assert.False(resumed.Decide(8, Step(8, grads: [1e-5f, 1, 1])).Reinit);
+    }
+
+    [Fact]
+    public void Reinit_is_not_taken_after_reinit_within()
+    {
+        var monitor = Monitor("{vanishing: {steps: 1}, remedies: {reinit_within: 3}}");
+        var d = monitor.Decide(3, Step(3, grads: [1e-5f, 1, 1]));
+
+        Assert.Contains(HealthRuleNames.Vanishing, d.Findings);
+        Assert.False(d.Reinit || d.Skip);
+        Assert.Contains(RemedyNames.LayerScale, d.Remedies);
+    }
+
     [Theory]
     [InlineData(0.95f, 0f, HealthRuleNames.Saturation)]
     [InlineData(0f, 0.95f, HealthRuleNames.DeadRelu)]
