@@ -18,6 +18,12 @@ public sealed record ModelSpec(
     string? Type = null,
     IReadOnlyDictionary<string, string>? Options = null)
 {
+    /// <summary>For <c>cnn</c>: the two-convolution blocks after each stage's first convolution (residual ones with <c>residual</c>); unset, 1 with <c>residual</c> and 0 without.</summary>
+    public int? Blocks { get; init; }
+
+    /// <summary><see cref="Blocks"/>, or its default.</summary>
+    public int BlocksPerStage => Blocks ?? (Residual ? 1 : 0);
+
     public const string Assembly = "assembly";
     public const string TorchScript = "torchscript";
 
@@ -39,15 +45,23 @@ public sealed record ModelSpec(
         return spec;
     }
 
-    private static ModelSpec BuiltIn(string kind, SpecNode n) => new(
-        kind,
-        Depth: n.Int("depth", kind == "rnn" ? 1 : 2, min: 1, max: 1000),
-        Width: n.Int("width", kind switch { "rnn" => 128, "cnn" => 32, _ => 256 }, min: 1, max: 1 << 16),
-        Activation: n.Choice("activation", kind == "rnn" ? ActivationKind.Tanh : ActivationKind.Relu),
-        Init: n.Choice("init", WeightInit.Default),
-        Norm: n.Choice("norm", NormKind.None),
-        Residual: n.Bool("residual", false),
-        Cell: n.Choice("cell", CellKind.Lstm));
+    private static ModelSpec BuiltIn(string kind, SpecNode n)
+    {
+        DataSpec.Refuse(n, "blocks", kind == "cnn", "only for model kind cnn");
+        var residual = n.Bool("residual", false);
+        return new ModelSpec(
+            kind,
+            Depth: n.Int("depth", kind == "rnn" ? 1 : 2, min: 1, max: 1000),
+            Width: n.Int("width", kind switch { "rnn" => 128, "cnn" => 32, _ => 256 }, min: 1, max: 1 << 16),
+            Activation: n.Choice("activation", kind == "rnn" ? ActivationKind.Tanh : ActivationKind.Relu),
+            Init: n.Choice("init", WeightInit.Default),
+            Norm: n.Choice("norm", NormKind.None),
+            Residual: residual,
+            Cell: n.Choice("cell", CellKind.Lstm))
+        {
+            Blocks = kind == "cnn" ? n.OptionalInt("blocks", min: 0, max: 100) : null,
+        };
+    }
 
     private static string Required(SpecNode n, string key, string what) =>
         n.OptionalString(key) is { Length: > 0 } value ? value : throw new SpecException(n.PathOf(key), $"required for this model kind: {what}");

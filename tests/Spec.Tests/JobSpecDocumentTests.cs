@@ -82,6 +82,8 @@ public sealed class JobSpecDocumentTests
     [InlineData("workers: 2\nelastic: {min: 3, max: 2}", "elastic.min: must be <= elastic.max (2) (got 3)")]
     [InlineData("workers: 1\nelastic: {min: 2, max: 4}", "workers: must be within elastic.min..elastic.max (2..4) (got 1)")]
     [InlineData("elastic: {minimum: 1}", "elastic.minimum: unknown key")]
+    [InlineData("model: {kind: mlp, blocks: 2}", "model.blocks: only for model kind cnn")]
+    [InlineData("model: {kind: cnn, blocks: -1}", "model.blocks: must be between 0 and 100")]
     [InlineData("workers: 2\nelastic: {min: 1}", "elastic: needs placement.ranks_per_silo > 0")]
     [InlineData("faults: [{step: 3, count: 0}]", "faults[0].count: must be >= 1")]
     [InlineData("faults: {step: 3}", "faults: must be a list")]
@@ -133,6 +135,14 @@ public sealed class JobSpecDocumentTests
         Assert.Equal(5000, spec.Data.Limit);
         Assert.Equal(ScheduleKind.Cosine, spec.Schedule.Kind);
         Assert.True(spec.Model.Residual);
+    }
+
+    [Fact]
+    public void Cnn_blocks_default_to_one_with_residual_and_none_without()
+    {
+        Assert.Equal(0, JobSpecDocument.Parse("model: {kind: cnn}").Validate().Model.BlocksPerStage);
+        Assert.Equal(1, JobSpecDocument.Parse("model: {kind: cnn, residual: true}").Validate().Model.BlocksPerStage);
+        Assert.Equal(4, JobSpecDocument.Parse("model: {kind: cnn, blocks: 4}").Validate().Model.BlocksPerStage);
     }
 
     [Fact]

@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace Platform.Training.Models;
 
 /// <summary>
-/// A small convolutional net for 28x28 images: <c>depth</c> stages of 3x3 convolution, norm and
-/// activation (with <c>residual</c>, plus a residual block), each halving the resolution, then two
-/// linear layers. Stage s has <c>width</c> * 2^s channels.
+/// A convolutional net for 28x28 images: <c>depth</c> stages of 3x3 convolution, norm and
+/// activation followed by <c>blocks</c> two-convolution blocks (residual ones with <c>residual</c>;
+/// by default one with <c>residual</c>, none without), each stage halving the resolution, then two
+/// linear layers. Stage s has <c>width</c> * 2^s channels; a stage has 1 + 2 * blocks convolutions.
 /// </summary>
 public sealed class Cnn : nn.Module<Tensor, Tensor>
 {
@@ -48,15 +49,13 @@ public sealed class Cnn : nn.Module<Tensor, Tensor>
         return head.call(hiddenAct.call(hidden.call(x.flatten(1))));
     }
 
-    /// <summary>conv, norm, activation, optional residual block, 2x2 max-pool.</summary>
+    /// <summary>conv, norm, activation, then <see cref="ModelSpec.BlocksPerStage"/> two-convolution blocks, 2x2 max-pool.</summary>
     private sealed class ConvStage : nn.Module<Tensor, Tensor>
     {
         private readonly Conv2d conv;
         private readonly nn.Module<Tensor, Tensor> norm;
         private readonly nn.Module<Tensor, Tensor> act;
-        private readonly Conv2d? res1;
-        private readonly Conv2d? res2;
-        private readonly nn.Module<Tensor, Tensor>? resAct;
+        private readonly ModuleList<nn.Module<Tensor, Tensor>> blocks = new();
         private readonly MaxPool2d pool;
 
         public ConvStage(ModelSpec spec, long inChannels, long outChannels)
@@ -65,11 +64,9 @@ public sealed class Cnn : nn.Module<Tensor, Tensor>
             conv = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
             norm = Layers.Norm2d(spec.Norm, outChannels);
             act = Layers.Activation(spec.Activation);
-            if (spec.Residual)
+            for (var b = 0; b < spec.BlocksPerStage; b++)
             {
-                res1 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
-                res2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
-                resAct = Layers.Activation(spec.Activation);
+                blocks.Add(new ConvBlock(spec, outChannels));
             }
 
             pool = nn.MaxPool2d(2);
@@ -79,12 +76,45 @@ public sealed class Cnn : nn.Module<Tensor, Tensor>
         public override Tensor forward(Tensor input)
         {
             var x = act.call(norm.call(conv.call(input)));
-            if (res1 is not null && res2 is not null && resAct is not null)
+            foreach (var block in blocks)
             {
-                x = x + res2.call(resAct.call(res1.call(x)));
+                x = block.call(x);
             }
 
             return pool.call(x);
+        }
+    }
+
+    /// <summary>
+    /// Two 3x3 convolutions at constant width: x + norm(conv2(act(norm(conv1(x))))) with
+    /// <c>residual</c>, act(norm(conv2(act(norm(conv1(x)))))) without, so a plain and a residual net
+    /// of the same <c>blocks</c> have the same convolutions.
+    /// </summary>
+    private sealed class ConvBlock : nn.Module<Tensor, Tensor>
+    {
+        private readonly Conv2d conv1;
+        private readonly nn.Module<Tensor, Tensor> norm1;
+        private readonly nn.Module<Tensor, Tensor> act1;
+        private readonly Conv2d conv2;
+        private readonly nn.Module<Tensor, Tensor> norm2;
+        private readonly nn.Module<Tensor, Tensor>? act2;
+
+        public ConvBlock(ModelSpec spec, long channels)
+            : base("block")
+        {
+            conv1 = nn.Conv2d(channels, channels, 3, padding: 1);
+            norm1 = Layers.Norm2d(spec.Norm, channels);
+            act1 = Layers.Activation(spec.Activation);
+            conv2 = nn.Conv2d(channels, channels, 3, padding: 1);
+            norm2 = Layers.Norm2d(spec.Norm, channels);
+            act2 = spec.Residual ? null : Layers.Activation(spec.Activation);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            var y = norm2.call(conv2.call(act1.call(norm1.call(conv1.call(input)))));
+            return act2 is null ? input + y : act2.call(y);
         }
     }
 }

@@ -48,6 +48,22 @@ public sealed class ModelFactoryTests
     }
 
     [Theory]
+    [InlineData(false, null, 2)]
+    [InlineData(true, null, 6)]
+    [InlineData(false, 4, 18)]
+    [InlineData(true, 4, 18)]
+    public void Cnn_blocks_add_two_convolutions_each_to_every_stage_with_or_without_skips(bool residual, int? blocks, int convolutions)
+    {
+        using var model = ModelFactory.Create(Spec("cnn", depth: 2, width: 4, residual: residual) with { Blocks = blocks }, [1, 28, 28], 10, seed: 1);
+        using var x = randn(3, 1, 28, 28);
+
+        using var y = model.call(x);
+
+        Assert.Equal([3L, 10], y.shape);
+        Assert.Equal(convolutions, model.modules().OfType<TorchSharp.Modules.Conv2d>().Count());
+    }
+
+    [Theory]
     [InlineData(CellKind.Rnn)]
     [InlineData(CellKind.Lstm)]
     [InlineData(CellKind.Gru)]
