@@ -22,6 +22,7 @@ public static class RemedyNames
     public const string LrUp = "lr_up";
     public const string LayerScale = "layer_scale";
     public const string Reinit = "reinit";
+    public const string UpdateCap = "update_cap";
     public const string Rollback = "rollback";
     public const string Pause = "pause";
     public const string Stop = "stop";

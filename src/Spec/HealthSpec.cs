@@ -25,7 +25,7 @@ public sealed record HealthSpec(
 
     /// <summary>What the policy can do about it.</summary>
     public static readonly string[] Actions =
-        [RemedyNames.Clip, RemedyNames.Skip, RemedyNames.LrDown, RemedyNames.LayerScale, RemedyNames.Reinit, RemedyNames.Rollback, RemedyNames.Pause, RemedyNames.Stop];
+        [RemedyNames.Clip, RemedyNames.Skip, RemedyNames.LrDown, RemedyNames.LayerScale, RemedyNames.Reinit, RemedyNames.UpdateCap, RemedyNames.Rollback, RemedyNames.Pause, RemedyNames.Stop];
 
     /// <summary>The default policy: fix what can be fixed in the step, record the rest.</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultPolicy = new Dictionary<string, IReadOnlyList<string>>
@@ -129,7 +129,9 @@ public sealed record ActivationRule(double Saturated, double Dead)
 /// once a layer vanishes, every layer takes trust-ratio steps for the rest of the run, as LARS does), the learning-rate factor, floor and recovery, how many batches a rollback skips
 /// and how many rollbacks a job may take, the cool-down between repeated remedies, and the
 /// data-driven re-initialisation: taken at most once, only before step <c>reinit_within</c>, on the
-/// first <c>reinit_samples</c> training samples.
+/// first <c>reinit_samples</c> training samples; the trust region of <c>update_cap</c> (the
+/// update_ratio rule's remedy, checked on every step before it is taken): no weight tensor steps
+/// further than <c>max_update_ratio</c> times its norm.
 /// </summary>
 public sealed record RemedySettings(
     ClipMode ClipMode,
@@ -144,7 +146,8 @@ public sealed record RemedySettings(
     int MaxRollbacks,
     int Cooldown,
     int ReinitWithin,
-    int ReinitSamples)
+    int ReinitSamples,
+    double MaxUpdateRatio)
 {
     internal static RemedySettings Read(SpecNode n)
     {
@@ -161,7 +164,8 @@ public sealed record RemedySettings(
             n.Int("max_rollbacks", 5, min: 0),
             n.Int("cooldown", 50, min: 0),
             n.Int("reinit_within", 200, min: 0),
-            n.Int("reinit_samples", 512, min: 2));
+            n.Int("reinit_samples", 512, min: 2),
+            n.Double("max_update_ratio", 0.01, min: 0, exclusiveMin: true));
         n.RejectUnknownKeys();
         return settings;
     }

@@ -220,7 +220,13 @@ public sealed partial class TrainingSession : IDisposable
 
             applied = ApplyScales(decision, telemetry);
             lr *= decision.LrScale;
-            var changes = optimizer.Step(lr);
+            var limit = health?.Limit();
+            var changes = optimizer.Step(lr, limit);
+            if (limit is not null)
+            {
+                health!.Capped(Step, limit, decision);
+            }
+
             Phases.Mark(StepPhase.Optimizer);
             updates = statistics is null ? [] : [.. changes.Select(c => (float)Math.Sqrt(c))];
         }

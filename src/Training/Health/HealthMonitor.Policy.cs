@@ -1,4 +1,5 @@
 using Platform.Spec;
+using Platform.Training.Optim;
 using Platform.Training.Telemetry;
 
 namespace Platform.Training.Health;
@@ -151,6 +152,25 @@ public sealed partial class HealthMonitor
         }
 
         return limits.Count > 0 ? limits.Min() : spec.Exploding.MaxNorm;
+    }
+
+    /// <summary>The step's trust region when the policy answers <c>update_ratio</c> with <c>update_cap</c> and acts; else none.</summary>
+    public UpdateLimit? Limit() =>
+        spec.Act && spec.Policy[HealthRuleNames.UpdateRatio].Contains(RemedyNames.UpdateCap) ? new UpdateLimit(spec.Remedies.MaxUpdateRatio, layout.Layers.Count) : null;
+
+    /// <summary>After the optimizer: the tensors whose step the trust region shortened, as a finding and its remedy.</summary>
+    public void Capped(int step, UpdateLimit limit, StepDecision d)
+    {
+        var capped = Enumerable.Range(0, layout.Layers.Count).Where(i => limit.Capped[i] > 0).ToList();
+        if (capped.Count == 0)
+        {
+            return;
+        }
+
+        var (layers, largest) = ((IReadOnlyList<string>)[.. capped.Select(i => layout.Layers[i])], capped.Max(i => (double)limit.Capped[i]));
+        d.Findings.Add(HealthRuleNames.UpdateRatio);
+        Record(d, step, HealthRecordKind.Finding, HealthRuleNames.UpdateRatio, layers, largest, limit.MaxRatio, "");
+        Remedy(d, step, RemedyNames.UpdateCap, layers, largest, limit.MaxRatio, $"{capped.Count} tensor(s) stepped {Describe(limit.MaxRatio)} of their weight norm instead of up to {Describe(largest)}", HealthRuleNames.UpdateRatio);
     }
 
     private void Remedy(StepDecision d, int step, string action, IReadOnlyList<string> layers, double value, double threshold, string detail, string cause = "")

@@ -32,7 +32,7 @@ public sealed class Adam : IOptimizer
 
     public long Updates { get; set; }
 
-    public double[] Step(double lr)
+    public double[] Step(double lr, UpdateLimit? limit = null)
     {
         Updates++;
         var correction1 = 1 - Math.Pow(beta1, Updates);

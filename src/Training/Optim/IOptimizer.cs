@@ -14,8 +14,10 @@ public interface IOptimizer : IDisposable
     /// <summary>
     /// Applies one update from the parameters' current gradients; returns, per parameter, the sum of
     /// squares of what it changed (0 for a parameter without a gradient), for the update norms.
+    /// With <paramref name="limit"/>, no weight tensor steps further than it allows (SGD; Adam's steps
+    /// are already bounded by the learning rate per element, and it takes the limit as met).
     /// </summary>
-    double[] Step(double lr);
+    double[] Step(double lr, UpdateLimit? limit = null);
 
     /// <summary>Named state tensors, e.g. <c>momentum.layers.0.weight</c>.</summary>
     IEnumerable<(string Name, Tensor Value)> State();

@@ -28,7 +28,7 @@ public sealed class Sgd : IOptimizer
 
     public long Updates { get; set; }
 
-    public double[] Step(double lr)
+    public double[] Step(double lr, UpdateLimit? limit = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -42,9 +42,20 @@ public sealed class Sgd : IOptimizer
                 continue;
             }
 
+            var capped = limit is not null && p.dim() >= 2;
             if (HostMemory.IsHostFloats(p) && HostMemory.IsHostFloats(g))
             {
-                changes[i] = SgdKernel.Apply(HostMemory.Floats(p), HostMemory.Floats(g), momentum > 0 ? HostMemory.Floats(buffers[i]) : [], (float)lr, (float)momentum, (float)weightDecay, nesterov);
+                var w = HostMemory.Floats(p);
+                var gs = HostMemory.Floats(g);
+                var b = momentum > 0 ? HostMemory.Floats(buffers[i]) : [];
+                var stepLr = lr;
+                if (capped)
+                {
+                    var (direction, weight) = SgdKernel.Measure(w, gs, b, (float)momentum, (float)weightDecay, nesterov);
+                    stepLr = limit!.Within(i, lr, Math.Sqrt(direction), Math.Sqrt(weight));
+                }
+
+                changes[i] = SgdKernel.Apply(w, gs, b, (float)stepLr, (float)momentum, (float)weightDecay, nesterov);
                 continue;
             }
 
@@ -59,8 +70,9 @@ public sealed class Sgd : IOptimizer
                 g = nesterov ? g.add(buffers[i], momentum) : buffers[i];
             }
 
-            p.add_(g, -lr);
-            changes[i] = g.square().sum().item<float>() * lr * lr;
+            var tensorLr = capped ? limit!.Within(i, lr, g.norm().item<float>(), p.norm().item<float>()) : lr;
+            p.add_(g, -tensorLr);
+            changes[i] = g.square().sum().item<float>() * tensorLr * tensorLr;
         }
 
         Updates++;

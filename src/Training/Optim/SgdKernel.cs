@@ -27,6 +27,69 @@ internal static class SgdKernel
         return total;
     }
 
+    /// <summary>
+    /// The step's direction before it is taken (what <see cref="Apply"/> would multiply by the learning
+    /// rate) and the weights, as sums of squares; nothing is written.
+    /// </summary>
+    public static (double Direction, double Weight) Measure(ReadOnlySpan<float> weights, ReadOnlySpan<float> grads, ReadOnlySpan<float> buffer, float momentum, float decay, bool nesterov)
+    {
+        var (direction, weight) = (0.0, 0.0);
+        for (var start = 0; start < weights.Length; start += Block)
+        {
+            var n = Math.Min(Block, weights.Length - start);
+            var (d, w) = MeasureBlock(weights.Slice(start, n), grads.Slice(start, n), buffer.IsEmpty ? buffer : buffer.Slice(start, n), momentum, decay, nesterov);
+            direction += d;
+            weight += w;
+        }
+
+        return (direction, weight);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (float Direction, float Weight) MeasureBlock(ReadOnlySpan<float> weights, ReadOnlySpan<float> grads, ReadOnlySpan<float> buffer, float momentum, float decay, bool nesterov)
+    {
+        var w = MemoryMarshal.Cast<float, Vector256<float>>(weights);
+        var g = MemoryMarshal.Cast<float, Vector256<float>>(grads);
+        var b = MemoryMarshal.Cast<float, Vector256<float>>(buffer);
+        var (vm, vd) = (Vector256.Create(momentum), Vector256.Create(decay));
+        var hasBuffer = !buffer.IsEmpty;
+        var (ds, ws) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        for (var i = 0; i < w.Length; i++)
+        {
+            var d = Direction(w[i], g[i], hasBuffer ? b[i] : Vector256<float>.Zero, vm, vd, hasBuffer, nesterov);
+            ds += d * d;
+            ws += w[i] * w[i];
+        }
+
+        var (directionSum, weightSum) = (Vector256.Sum(ds), Vector256.Sum(ws));
+        for (var k = w.Length * Vector256<float>.Count; k < weights.Length; k++)
+        {
+            var d = decay != 0 ? grads[k] + (weights[k] * decay) : grads[k];
+            if (hasBuffer)
+            {
+                var next = (buffer[k] * momentum) + d;
+                d = nesterov ? d + (next * momentum) : next;
+            }
+
+            directionSum += d * d;
+            weightSum += weights[k] * weights[k];
+        }
+
+        return (directionSum, weightSum);
+    }
+
+    private static Vector256<float> Direction(Vector256<float> w, Vector256<float> g, Vector256<float> b, Vector256<float> momentum, Vector256<float> decay, bool hasBuffer, bool nesterov)
+    {
+        var d = g + (w * decay);
+        if (!hasBuffer)
+        {
+            return d;
+        }
+
+        var next = (b * momentum) + d;
+        return nesterov ? d + (next * momentum) : next;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float ApplyBlock(Span<float> weights, ReadOnlySpan<float> grads, Span<float> buffer, float lr, float momentum, float decay, bool nesterov)
     {

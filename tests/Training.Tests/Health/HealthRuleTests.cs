@@ -136,6 +136,25 @@ public sealed class HealthRuleTests
     }
 
     [Fact]
+    public void The_trust_region_is_armed_by_the_policy_and_a_shortened_step_is_a_finding_with_its_remedy()
+    {
+        var monitor = Monitor("{policy: {update_ratio: [update_cap]}, remedies: {max_update_ratio: 0.02}}");
+        var d = monitor.Decide(0, Step(0));
+        var limit = monitor.Limit()!;
+        Assert.Equal(0.02, limit.MaxRatio);
+
+        limit.Capped[2] = 0.5f;
+        monitor.Capped(0, limit, d);
+
+        Assert.Contains(HealthRuleNames.UpdateRatio, d.Findings);
+        var remedy = d.Records.Single(r => r.Name == RemedyNames.UpdateCap);
+        Assert.Equal(["layers.1.weight"], remedy.Layers);
+        Assert.Equal(0.5, remedy.Value, 6);
+        Assert.Null(Monitor("{mode: observe, policy: {update_ratio: [update_cap]}}").Limit());
+        Assert.Null(Monitor("{}").Limit());
+    }
+
+    [Fact]
     public void Reinit_is_not_taken_after_reinit_within()
     {
         var monitor = Monitor("{vanishing: {steps: 1}, remedies: {reinit_within: 3}}");
