@@ -32,12 +32,12 @@ public sealed record DataSpec(string Dataset, string? Dir, int? Limit, int Sampl
         var dataset = n.Choice("dataset", "fashion-mnist", Datasets);
         foreach (var (key, datasets) in DatasetKeys)
         {
-            Refuse(n, key, datasets.Contains(dataset), $"only for dataset{(datasets.Length > 1 ? "s" : "")} {string.Join(" and ", datasets)}");
+            n.RefuseUnless(key, datasets.Contains(dataset), $"only for dataset{(datasets.Length > 1 ? "s" : "")} {string.Join(" and ", datasets)}");
         }
 
         foreach (var key in FilesSpec.Keys)
         {
-            Refuse(n, key, dataset == FilesDataset, $"only for dataset {FilesDataset}");
+            n.RefuseUnless(key, dataset == FilesDataset, $"only for dataset {FilesDataset}");
         }
 
         var spec = new DataSpec(
@@ -51,13 +51,5 @@ public sealed record DataSpec(string Dataset, string? Dir, int? Limit, int Sampl
             Files: dataset == FilesDataset ? FilesSpec.Read(n) : null);
         n.RejectUnknownKeys();
         return spec;
-    }
-
-    internal static void Refuse(SpecNode n, string key, bool applies, string reason)
-    {
-        if (!applies && n.Has(key))
-        {
-            throw new SpecException(n.PathOf(key), reason);
-        }
     }
 }

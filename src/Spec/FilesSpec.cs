@@ -66,12 +66,12 @@ public sealed record FilesSpec(
             : DataFormats.Infer(train) ?? throw new SpecException(n.PathOf("format"), $"cannot tell the format from data.train '{train}'; set it to one of: {string.Join(", ", DataFormats.Names)}");
         foreach (var (key, formats) in FormatKeys)
         {
-            DataSpec.Refuse(n, key, formats.Contains(format), $"only for format{(formats.Length > 1 ? "s" : "")} {string.Join(" and ", formats.Select(DataFormats.Name))}");
+            n.RefuseUnless(key, formats.Contains(format), $"only for format{(formats.Length > 1 ? "s" : "")} {string.Join(" and ", formats.Select(DataFormats.Name))}");
         }
 
         var test = n.OptionalString("test");
-        DataSpec.Refuse(n, "test_labels", test is not null, "set only with data.test");
-        DataSpec.Refuse(n, "validation_fraction", test is null, "only without data.test: the test file is the held-out set");
+        n.RefuseUnless("test_labels", test is not null, "set only with data.test");
+        n.RefuseUnless("validation_fraction", test is null, "only without data.test: the test file is the held-out set");
         var spec = new FilesSpec(
             format,
             train,

@@ -47,7 +47,7 @@ public sealed record ModelSpec(
 
     private static ModelSpec BuiltIn(string kind, SpecNode n)
     {
-        DataSpec.Refuse(n, "blocks", kind == "cnn", "only for model kind cnn");
+        n.RefuseUnless("blocks", kind == "cnn", "only for model kind cnn");
         var residual = n.Bool("residual", false);
         return new ModelSpec(
             kind,

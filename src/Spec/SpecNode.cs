@@ -122,6 +122,15 @@ internal sealed class SpecNode
     /// <summary>Whether the mapping sets <paramref name="key"/> to a value.</summary>
     public bool Has(string key) => Find(key) is { } node && !(node is YamlScalarNode s && IsNull(s));
 
+    /// <summary>Refuses <paramref name="key"/>, naming it and <paramref name="reason"/>, when it is set where it does not apply.</summary>
+    public void RefuseUnless(string key, bool applies, string reason)
+    {
+        if (!applies && Has(key))
+        {
+            throw new SpecException(PathOf(key), reason);
+        }
+    }
+
     /// <summary>A choice among an enum's members, spelled as <see cref="Platform.Spec.Choice.Name"/> does.</summary>
     public T Choice<T>(string key, T fallback)
         where T : struct, Enum
