@@ -220,7 +220,7 @@ public sealed partial class TrainingSession : IDisposable
 
             applied = ApplyScales(decision, telemetry);
             lr *= decision.LrScale;
-            var limit = health?.Limit();
+            var limit = health?.Limit(telemetry);
             var changes = optimizer.Step(lr, limit);
             if (limit is not null)
             {

@@ -60,7 +60,6 @@ public sealed partial class HealthMonitor
             d.Skip = true;
             vanishing.LowSteps = new int[layout.Layers.Count];
             Remedy(d, step, RemedyNames.Reinit, vanished.Layers, vanished.Value, vanished.Threshold, $"layers re-initialised to centred, unit-variance outputs on the first {r.ReinitSamples} training samples; this step's update skipped", HealthRuleNames.Vanishing);
-            d.LrScale = lrScale;
             return;
         }
 
@@ -154,9 +153,9 @@ public sealed partial class HealthMonitor
         return limits.Count > 0 ? limits.Min() : spec.Exploding.MaxNorm;
     }
 
-    /// <summary>The step's trust region when the policy answers <c>update_ratio</c> with <c>update_cap</c> and acts; else none.</summary>
-    public UpdateLimit? Limit() =>
-        spec.Act && spec.Policy[HealthRuleNames.UpdateRatio].Contains(RemedyNames.UpdateCap) ? new UpdateLimit(spec.Remedies.MaxUpdateRatio, layout.Layers.Count) : null;
+    /// <summary>The trust region of the step <paramref name="t"/> measured, when the policy answers <c>update_ratio</c> with <c>update_cap</c> and acts; else none.</summary>
+    public UpdateLimit? Limit(StepTelemetry t) =>
+        spec.Act && spec.Policy[HealthRuleNames.UpdateRatio].Contains(RemedyNames.UpdateCap) ? new UpdateLimit(spec.Remedies.MaxUpdateRatio, t.WeightNorm) : null;
 
     /// <summary>After the optimizer: the tensors whose step the trust region shortened, as a finding and its remedy.</summary>
     public void Capped(int step, UpdateLimit limit, StepDecision d)

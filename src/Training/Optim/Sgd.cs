@@ -51,8 +51,7 @@ public sealed class Sgd : IOptimizer
                 var stepLr = lr;
                 if (capped)
                 {
-                    var (direction, weight) = SgdKernel.Measure(w, gs, b, (float)momentum, (float)weightDecay, nesterov);
-                    stepLr = limit!.Within(i, lr, Math.Sqrt(direction), Math.Sqrt(weight));
+                    stepLr = limit!.Within(i, lr, Math.Sqrt(SgdKernel.Direction(w, gs, b, (float)momentum, (float)weightDecay, nesterov)));
                 }
 
                 changes[i] = SgdKernel.Apply(w, gs, b, (float)stepLr, (float)momentum, (float)weightDecay, nesterov);
@@ -70,7 +69,7 @@ public sealed class Sgd : IOptimizer
                 g = nesterov ? g.add(buffers[i], momentum) : buffers[i];
             }
 
-            var tensorLr = capped ? limit!.Within(i, lr, g.norm().item<float>(), p.norm().item<float>()) : lr;
+            var tensorLr = capped ? limit!.Within(i, lr, g.norm().item<float>()) : lr;
             p.add_(g, -tensorLr);
             changes[i] = g.square().sum().item<float>() * tensorLr * tensorLr;
         }

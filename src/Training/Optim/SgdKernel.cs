@@ -28,40 +28,37 @@ internal static class SgdKernel
     }
 
     /// <summary>
-    /// The step's direction before it is taken (what <see cref="Apply"/> would multiply by the learning
-    /// rate) and the weights, as sums of squares; nothing is written.
+    /// The sum of squares of the step's direction before it is taken (what <see cref="Apply"/> would
+    /// multiply by the learning rate); nothing is written.
     /// </summary>
-    public static (double Direction, double Weight) Measure(ReadOnlySpan<float> weights, ReadOnlySpan<float> grads, ReadOnlySpan<float> buffer, float momentum, float decay, bool nesterov)
+    public static double Direction(ReadOnlySpan<float> weights, ReadOnlySpan<float> grads, ReadOnlySpan<float> buffer, float momentum, float decay, bool nesterov)
     {
-        var (direction, weight) = (0.0, 0.0);
+        var direction = 0.0;
         for (var start = 0; start < weights.Length; start += Block)
         {
             var n = Math.Min(Block, weights.Length - start);
-            var (d, w) = MeasureBlock(weights.Slice(start, n), grads.Slice(start, n), buffer.IsEmpty ? buffer : buffer.Slice(start, n), momentum, decay, nesterov);
-            direction += d;
-            weight += w;
+            direction += DirectionBlock(weights.Slice(start, n), grads.Slice(start, n), buffer.IsEmpty ? buffer : buffer.Slice(start, n), momentum, decay, nesterov);
         }
 
-        return (direction, weight);
+        return direction;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (float Direction, float Weight) MeasureBlock(ReadOnlySpan<float> weights, ReadOnlySpan<float> grads, ReadOnlySpan<float> buffer, float momentum, float decay, bool nesterov)
+    private static float DirectionBlock(ReadOnlySpan<float> weights, ReadOnlySpan<float> grads, ReadOnlySpan<float> buffer, float momentum, float decay, bool nesterov)
     {
         var w = MemoryMarshal.Cast<float, Vector256<float>>(weights);
         var g = MemoryMarshal.Cast<float, Vector256<float>>(grads);
         var b = MemoryMarshal.Cast<float, Vector256<float>>(buffer);
         var (vm, vd) = (Vector256.Create(momentum), Vector256.Create(decay));
         var hasBuffer = !buffer.IsEmpty;
-        var (ds, ws) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var squares = Vector256<float>.Zero;
         for (var i = 0; i < w.Length; i++)
         {
             var d = Direction(w[i], g[i], hasBuffer ? b[i] : Vector256<float>.Zero, vm, vd, hasBuffer, nesterov);
-            ds += d * d;
-            ws += w[i] * w[i];
+            squares += d * d;
         }
 
-        var (directionSum, weightSum) = (Vector256.Sum(ds), Vector256.Sum(ws));
+        var directionSum = Vector256.Sum(squares);
         for (var k = w.Length * Vector256<float>.Count; k < weights.Length; k++)
         {
             var d = decay != 0 ? grads[k] + (weights[k] * decay) : grads[k];
@@ -72,10 +69,9 @@ internal static class SgdKernel
             }
 
             directionSum += d * d;
-            weightSum += weights[k] * weights[k];
         }
 
-        return (directionSum, weightSum);
+        return directionSum;
     }
 
     private static Vector256<float> Direction(Vector256<float> w, Vector256<float> g, Vector256<float> b, Vector256<float> momentum, Vector256<float> decay, bool hasBuffer, bool nesterov)

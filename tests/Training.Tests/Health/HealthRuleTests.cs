@@ -140,7 +140,7 @@ public sealed class HealthRuleTests
     {
         var monitor = Monitor("{policy: {update_ratio: [update_cap]}, remedies: {max_update_ratio: 0.02}}");
         var d = monitor.Decide(0, Step(0));
-        var limit = monitor.Limit()!;
+        var limit = monitor.Limit(Step(0))!;
         Assert.Equal(0.02, limit.MaxRatio);
 
         limit.Capped[2] = 0.5f;
@@ -150,8 +150,8 @@ public sealed class HealthRuleTests
         var remedy = d.Records.Single(r => r.Name == RemedyNames.UpdateCap);
         Assert.Equal(["layers.1.weight"], remedy.Layers);
         Assert.Equal(0.5, remedy.Value, 6);
-        Assert.Null(Monitor("{mode: observe, policy: {update_ratio: [update_cap]}}").Limit());
-        Assert.Null(Monitor("{}").Limit());
+        Assert.Null(Monitor("{mode: observe, policy: {update_ratio: [update_cap]}}").Limit(Step(0)));
+        Assert.Null(Monitor("{}").Limit(Step(0)));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class UpdateLimitTests
         }
 
         var weightNorm = main.norm().item<float>();
-        var limit = new UpdateLimit(0.01, 2);
+        var limit = new UpdateLimit(0.01, [weightNorm, bias.norm().item<float>()]);
         var changes = sgd.Step(1.0, limit);
 
         // The gradient of 3 everywhere would step 3 * sqrt(32) = 17 against a norm of 2.83: 6x the norm.
@@ -46,7 +46,7 @@ public sealed class UpdateLimitTests
             loss.backward();
         }
 
-        var limit = new UpdateLimit(0.01, 1);
+        var limit = new UpdateLimit(0.01, [weight.norm().item<float>()]);
         var changes = sgd.Step(1.0, limit);
 
         Assert.Equal(1e-3 * Math.Sqrt(32), Math.Sqrt(changes[0]), 6);
