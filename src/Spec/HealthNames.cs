@@ -8,6 +8,9 @@ public static class HealthRuleNames
     public const string Spike = "spike";
     public const string NonFinite = "nonfinite";
     public const string LossPlateau = "loss_plateau";
+    public const string Diverging = "diverging";
+    public const string Overfit = "overfit";
+    public const string Overtraining = "overtraining";
     public const string UpdateRatio = "update_ratio";
     public const string Saturation = "saturation";
     public const string DeadRelu = "dead_relu";
@@ -23,6 +26,7 @@ public static class RemedyNames
     public const string LayerScale = "layer_scale";
     public const string Reinit = "reinit";
     public const string UpdateCap = "update_cap";
+    public const string EarlyStop = "early_stop";
     public const string Rollback = "rollback";
     public const string Pause = "pause";
     public const string Stop = "stop";

@@ -20,12 +20,12 @@ public sealed record HealthSpec(
     public static readonly string[] Rules =
     [
         HealthRuleNames.Vanishing, HealthRuleNames.Exploding, HealthRuleNames.Spike, HealthRuleNames.NonFinite,
-        HealthRuleNames.LossPlateau, HealthRuleNames.UpdateRatio, HealthRuleNames.Saturation, HealthRuleNames.DeadRelu,
+        HealthRuleNames.LossPlateau, HealthRuleNames.Diverging, HealthRuleNames.Overfit, HealthRuleNames.Overtraining, HealthRuleNames.UpdateRatio, HealthRuleNames.Saturation, HealthRuleNames.DeadRelu,
     ];
 
     /// <summary>What the policy can do about it.</summary>
     public static readonly string[] Actions =
-        [RemedyNames.Clip, RemedyNames.Skip, RemedyNames.LrDown, RemedyNames.LayerScale, RemedyNames.Reinit, RemedyNames.UpdateCap, RemedyNames.Rollback, RemedyNames.Pause, RemedyNames.Stop];
+        [RemedyNames.Clip, RemedyNames.Skip, RemedyNames.LrDown, RemedyNames.LayerScale, RemedyNames.Reinit, RemedyNames.UpdateCap, RemedyNames.EarlyStop, RemedyNames.Rollback, RemedyNames.Pause, RemedyNames.Stop];
 
     /// <summary>The default policy: fix what can be fixed in the step, record the rest.</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultPolicy = new Dictionary<string, IReadOnlyList<string>>
@@ -35,6 +35,9 @@ public sealed record HealthSpec(
         [HealthRuleNames.Spike] = [RemedyNames.Clip],
         [HealthRuleNames.NonFinite] = [RemedyNames.Rollback],
         [HealthRuleNames.LossPlateau] = [RemedyNames.LrDown],
+        [HealthRuleNames.Diverging] = [RemedyNames.UpdateCap],
+        [HealthRuleNames.Overfit] = [RemedyNames.EarlyStop],
+        [HealthRuleNames.Overtraining] = [],
         [HealthRuleNames.UpdateRatio] = [],
         [HealthRuleNames.Saturation] = [],
         [HealthRuleNames.DeadRelu] = [],
@@ -89,12 +92,16 @@ public sealed record ExplodingRule(double MaxNorm, double ZThreshold, int Warmup
     }
 }
 
-/// <summary>The mean loss of the last <c>window</c> steps not below the previous window's by <c>min_decrease</c> (relative).</summary>
-public sealed record LossRule(int Window, double MinDecrease)
+/// <summary>
+/// The loss rules: <c>loss_plateau</c>, the mean loss of the last <c>window</c> steps not below the
+/// previous window's by <c>min_decrease</c> (relative); <c>diverging</c>, a step's loss above
+/// <c>diverge_factor</c> times the run's first loss.
+/// </summary>
+public sealed record LossRule(int Window, double MinDecrease, double DivergeFactor)
 {
     internal static LossRule Read(SpecNode n)
     {
-        var rule = new LossRule(n.Int("window", 200, min: 2), n.Double("min_decrease", 0.001, min: 0));
+        var rule = new LossRule(n.Int("window", 200, min: 2), n.Double("min_decrease", 0.001, min: 0), n.Double("diverge_factor", 1.25, min: 1, exclusiveMin: true));
         n.RejectUnknownKeys();
         return rule;
     }

@@ -22,6 +22,9 @@ public sealed record JobSpec(
     RecoverySpec Recovery,
     ElasticSpec? Elastic)
 {
+    /// <summary>Periodic validation during training; off unless <c>eval.interval</c> is set.</summary>
+    public EvalSpec Eval { get; init; } = EvalSpec.Off;
+
     internal static JobSpec Read(SpecNode root)
     {
         var spec = new JobSpec(
@@ -43,7 +46,10 @@ public sealed record JobSpec(
             Telemetry: TelemetrySpec.Read(root.Section("telemetry")),
             Faults: [.. root.Sequence("faults").Select(FaultSpec.Read)],
             Recovery: RecoverySpec.Read(root.Section("recovery")),
-            Elastic: ElasticSpec.Read(root, root.Int("workers", 1, min: 1, max: 1024)));
+            Elastic: ElasticSpec.Read(root, root.Int("workers", 1, min: 1, max: 1024)))
+        {
+            Eval = EvalSpec.Read(root.Section("eval")),
+        };
         root.RejectUnknownKeys();
         spec.CheckCombinations();
         return spec.Epochs is null && spec.Steps is null ? spec with { Epochs = 1 } : spec;

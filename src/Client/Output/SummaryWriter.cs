@@ -31,7 +31,22 @@ internal static class SummaryWriter
         ["threads"] = s.Threads > 0 ? s.Threads : null,
         ["step_phases_ms"] = s.PhaseMs is { } phases ? new JsonObject(phases.Select(p => KeyValuePair.Create(p.Key, Number(p.Value)))) : null,
         ["loss_history"] = new JsonArray([.. s.LossHistory.Select(Number)]),
+        ["validation_history"] = s.Validations.IsDefaultOrEmpty ? null : new JsonArray([.. s.Validations.Select(v => (JsonNode)new JsonArray(v.Step, Number(v.Loss), Number(v.Accuracy)))]),
+        ["best_validation"] = s.Validations.IsDefaultOrEmpty ? null : Best(s),
     };
+
+    /// <summary>The evaluation of lowest validation loss, and whether the run ended with its weights.</summary>
+    private static JsonObject Best(JobSummary s)
+    {
+        var best = s.Validations.MinBy(v => v.Loss)!;
+        return new JsonObject
+        {
+            ["step"] = best.Step,
+            ["loss"] = Number(best.Loss),
+            ["accuracy"] = Number(best.Accuracy),
+            ["kept"] = s.KeptStep == best.Step || best.Step == s.Steps,
+        };
+    }
 
     public static void Write(string file, JobSummary summary)
     {

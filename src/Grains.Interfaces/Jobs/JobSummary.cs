@@ -26,7 +26,16 @@ public sealed record JobSummary(
     [property: Id(18)] string? Transport = null,
     [property: Id(19)] int Threads = 0,
     [property: Id(20)] Dictionary<string, double>? PhaseMs = null,
-    [property: Id(21)] int AuditOmitted = 0);
+    [property: Id(21)] int AuditOmitted = 0)
+{
+    /// <summary>The periodic evaluations, in step order; empty without <c>eval.interval</c>.</summary>
+    [Id(22)]
+    public ImmutableArray<ValidationPoint> Validations { get; init; } = [];
+
+    /// <summary>The step of the best evaluation when its weights were put back at the end (<c>eval.keep_best</c>).</summary>
+    [Id(23)]
+    public int? KeptStep { get; init; }
+}
 
 /// <summary>
 /// One finding or remedy: at which step, which rule or action (<see cref="Kind"/>), the layers

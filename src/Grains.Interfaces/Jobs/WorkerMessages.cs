@@ -40,7 +40,22 @@ public sealed record WorkerOutcome(
     /// <summary>The start of the job the rank belonged to; outcomes of earlier starts are ignored.</summary>
     [Id(13)]
     public int Generation { get; init; }
+
+    /// <summary>The periodic evaluations (<c>eval.interval</c>), in step order.</summary>
+    [Id(14)]
+    public ImmutableArray<ValidationPoint> Validations { get; init; } = [];
+
+    /// <summary>The step of the best evaluation whose weights the run ended with (<c>eval.keep_best</c>), if they were put back.</summary>
+    [Id(15)]
+    public int? KeptStep { get; init; }
 }
+
+/// <summary>One periodic evaluation on the held-out validation samples, after update <see cref="Step"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ValidationPoint(
+    [property: Id(0)] int Step,
+    [property: Id(1)] double Loss,
+    [property: Id(2)] double Accuracy);
 
 /// <summary>A checkpoint written by rank 0.</summary>
 [GenerateSerializer, Immutable]

@@ -31,6 +31,10 @@ internal static class SummaryBuilder
             Transport: outcome?.Transport,
             Threads: outcome?.Threads ?? 0,
             PhaseMs: outcome?.PhaseMs,
-            AuditOmitted: record.AuditOmitted);
+            AuditOmitted: record.AuditOmitted)
+        {
+            Validations = outcome?.Validations is { IsDefault: false } v ? v : [],
+            KeptStep = outcome?.KeptStep,
+        };
     }
 }

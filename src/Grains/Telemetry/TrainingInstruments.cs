@@ -48,6 +48,8 @@ public sealed class TrainingInstruments
         Job(meter, "training.loss", "Training loss of the latest step, averaged over ranks.", j => j.Latest.Loss);
         Job(meter, "training.grad_norm", "Global L2 norm of the averaged gradient.", j => j.Latest.GlobalGradNorm);
         Job(meter, "training.grad_norm.applied", "Global L2 norm of the gradient the optimizer applied, after clipping and layer scaling (0 for a skipped update).", j => j.Latest.AppliedGradNorm);
+        meter.CreateObservableGauge("training.validation.loss", () => Measure(j => j.Validation is { } v ? [(null, v.Loss)] : []), description: "Loss on the held-out validation samples at the latest periodic evaluation (eval.interval).");
+        meter.CreateObservableGauge("training.validation.accuracy", () => Measure(j => j.Validation is { } v ? [(null, v.Accuracy)] : []), description: "Accuracy on the held-out validation samples at the latest periodic evaluation.");
         Job(meter, "training.learning_rate", "Learning rate of the latest step.", j => j.Latest.LearningRate);
         Job(meter, "training.step", "Latest completed step.", j => j.Latest.Step);
         Job(meter, "training.samples_per_second", "Samples per second over the last reporting interval.", j => j.SamplesPerSecond);
@@ -190,9 +192,12 @@ public sealed class TrainingInstruments
 
         public DateTimeOffset? EndedAt { get; set; }
 
+        public ValidationResult? Validation { get; private set; }
+
         public void Add(StepTelemetry step)
         {
             Latest = step;
+            Validation = step.Validation ?? Validation;
             Steps++;
             Samples += step.Samples;
             AllreduceBytes += step.AllreduceBytes;

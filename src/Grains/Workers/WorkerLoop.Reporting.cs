@@ -45,6 +45,8 @@ internal sealed partial class WorkerLoop
 
     private WorkerOutcome Outcome(TrainingSession session, int batch)
     {
+        // Every rank puts the same best weights back, so the test figures and the parameters' norm are the kept model's.
+        var kept = session.Finished ? session.KeepBest() : null;
         var eval = session.Evaluate();
         var seconds = TimeSpan.FromTicks(trainTicks * TimeSpan.TicksPerSecond / clock.TimestampFrequency).TotalSeconds;
         var losses = session.Losses;
@@ -62,6 +64,11 @@ internal sealed partial class WorkerLoop
             [.. losses.Select(l => (double)l)],
             reducer?.Transport,
             session.Threads,
-            new Dictionary<string, double>(session.Phases.MedianMs())) { Generation = assignment.Generation };
+            new Dictionary<string, double>(session.Phases.MedianMs()))
+        {
+            Generation = assignment.Generation,
+            Validations = [.. session.Validations.Select(v => new ValidationPoint(v.Step, v.Loss, v.Accuracy))],
+            KeptStep = kept,
+        };
     }
 }

@@ -69,6 +69,12 @@ public sealed partial class TrainingSession
             {
                 health?.Restore(state);
             }
+
+            // An evaluation due at this step rides in the next one, as it would have without the restart.
+            if (validation is not null && Step > 0 && Step % spec.Eval.Interval == 0 && !Finished)
+            {
+                ScoreValidation();
+            }
         }
         finally
         {

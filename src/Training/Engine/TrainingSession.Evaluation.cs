@@ -1,3 +1,4 @@
+using Platform.Training.Telemetry;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Engine;
@@ -23,22 +24,45 @@ public sealed partial class TrainingSession
 
     public EvalResult Evaluate()
     {
+        var (correct, lossSum) = Score(data.Test, 0, data.Test.Count);
+        return new EvalResult((double)correct / data.Test.Count, lossSum / data.Test.Count, data.Test.Count);
+    }
+
+    /// <summary>
+    /// With <c>eval.keep_best</c>, at the end of the run: the weights of the best periodic evaluation
+    /// put back when they are not the ones in place; returns its step, or null.
+    /// </summary>
+    public int? KeepBest() => spec.Eval.KeepBest ? validation?.RestoreBest(Step) : null;
+
+    /// <summary>The best periodic evaluation so far, if any.</summary>
+    public ValidationResult? BestValidation => validation?.Best;
+
+    /// <summary>This rank's share of the validation samples scored on the weights in place, for the next step's allreduce.</summary>
+    private void ScoreValidation()
+    {
+        var (start, count) = validation!.Share(Rank, WorldSize);
+        var (correct, lossSum) = Score(data.Train, start, count);
+        validation.Scored(Step, correct, lossSum, count);
+    }
+
+    /// <summary>Correct predictions and the summed loss over samples [start, start + count) of <paramref name="source"/>, in evaluation mode.</summary>
+    private (long Correct, double LossSum) Score(Data.ISampleSource source, int start, int count)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         model.Module.eval();
         var (correct, lossSum) = (0L, 0.0);
-        var test = data.Test;
-        for (var start = 0; start < test.Count; start += EvalChunk)
+        for (var at = start; at < start + count; at += EvalChunk)
         {
             using var chunk = NewDisposeScope();
-            var (inputs, target) = test.Range(start, Math.Min(EvalChunk, test.Count - start));
+            var (inputs, target) = source.Range(at, Math.Min(EvalChunk, start + count - at));
             var output = model.Forward(inputs);
             correct += LossFunctions.Correct(output, target, data.Regression);
             lossSum += LossFunctions.Compute(output, target, data.Regression, nn.Reduction.Sum).item<float>();
         }
 
         model.Module.train();
-        return new EvalResult((double)correct / test.Count, lossSum / test.Count, test.Count);
+        return (correct, lossSum);
     }
 
     /// <summary>L2 norm of all parameters, accumulated in double precision.</summary>

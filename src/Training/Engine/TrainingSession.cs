@@ -33,6 +33,7 @@ public sealed partial class TrainingSession : IDisposable
     private readonly HealthMonitor? health;
     private readonly BucketedExchange? buckets;
     private List<float> losses = [];
+    private readonly ValidationSet? validation;
 
     /// <summary>
     /// A replica of rank <paramref name="rank"/> of <paramref name="worldSize"/>; <paramref name="code"/> is the
@@ -60,14 +61,16 @@ public sealed partial class TrainingSession : IDisposable
 
         Layout = new TelemetryLayout([.. parameters.Select(p => p.Name)], activations?.Names ?? []);
         PublishedLayout = spec.Telemetry.Enabled ? Layout : TelemetryLayout.None;
-        health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout) : null;
-        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + 3);
+        health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout, spec.Eval) : null;
+        validation = spec.Eval.Enabled ? new ValidationSet(spec.Eval, data.Train.Count, parameters) : null;
+        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + ValidationSet.Extras(validation) + 3);
         if (worldSize > 1 && spec.Allreduce.BucketKb > 0)
         {
             buckets = new BucketedExchange(gradients, new BackwardSignals(model.Module, parameters), spec.Allreduce.BucketKb * 256);
         }
 
-        sampler = new ShardSampler(data.Train.Count, spec.BatchSize, rank, worldSize, spec.Seed);
+        // The validation samples are the training set's last ones, held out of every epoch.
+        sampler = new ShardSampler(data.Train.Count - (validation?.Count ?? 0), spec.BatchSize, rank, worldSize, spec.Seed);
         TotalSteps = spec.Steps ?? (spec.Epochs!.Value * sampler.BatchesPerEpoch);
         schedule = new LearningRateSchedule(spec.Schedule, spec.Optimizer.Lr, TotalSteps);
     }
@@ -89,7 +92,14 @@ public sealed partial class TrainingSession : IDisposable
 
     public int BatchesPerEpoch => sampler.BatchesPerEpoch;
 
-    public bool Finished => Step >= TotalSteps;
+    /// <summary>All steps taken, or the health policy ended the run early (<c>early_stop</c>).</summary>
+    public bool Finished => Step >= TotalSteps || StoppedEarly;
+
+    /// <summary>Whether <c>early_stop</c> ended the run before its last step.</summary>
+    public bool StoppedEarly { get; private set; }
+
+    /// <summary>The periodic evaluations so far, in step order (none without <c>eval.interval</c>).</summary>
+    public IReadOnlyList<ValidationResult> Validations => validation?.History ?? [];
 
     public double EpochsDone => (double)Step / BatchesPerEpoch;
 
@@ -140,8 +150,12 @@ public sealed partial class TrainingSession : IDisposable
         faults.Apply(Step, Rank);
         Phases.Mark(StepPhase.Backward);
 
-        // The extras ride along with the gradients: activation figures, the stop and pause requests, then the loss.
-        var extras = activations?.Read() is { } a ? [.. a, 0f, 0f, 0f] : new float[3];
+        // The extras ride along with the gradients: activation figures, the last evaluation's sums
+        // (so every rank reads the same validation figures), the stop and pause requests, then the loss.
+        var figures = activations?.Read() ?? [];
+        var extras = new float[figures.Length + ValidationSet.Extras(validation) + 3];
+        figures.CopyTo(extras, 0);
+        validation?.Write(extras, figures.Length);
         extras[^3] = requestStop ? 1f : 0f;
         extras[^2] = requestPause ? 1f : 0f;
         extras[^1] = loss.item<float>();
@@ -173,6 +187,7 @@ public sealed partial class TrainingSession : IDisposable
         var (stopAgreed, pauseAgreed) = (extras[^3] > 0f, extras[^2] > 0f);
         var samples = (int)x.shape[0];
         var activationCount = Layout.Activations.Count;
+        var validated = validation?.Read(extras, 2 * activationCount);
         var telemetry = new StepTelemetry(
             Step + 1,
             value,
@@ -189,7 +204,10 @@ public sealed partial class TrainingSession : IDisposable
             0,
             allreduceSeconds,
             bytes,
-            samples * WorldSize);
+            samples * WorldSize)
+        {
+            Validation = validated,
+        };
 
         // The health policy decides before the optimizer touches the weights.
         var decision = health?.Decide(Step, telemetry) ?? StepDecision.None;
@@ -233,6 +251,12 @@ public sealed partial class TrainingSession : IDisposable
 
         Step++;
         losses.Add(value);
+        StoppedEarly |= decision.EarlyStop;
+        if (validation is not null && Step % spec.Eval.Interval == 0 && !Finished)
+        {
+            ScoreValidation();
+        }
+
         telemetry = telemetry with
         {
             LearningRate = lr,

@@ -83,6 +83,14 @@ public sealed partial class HealthMonitor
                     lastLrDown = step;
                     Remedy(d, step, RemedyNames.LrDown, f.Layers, lrScale, r.LrFloor, $"learning rate x{Describe(lrScale)} of the schedule (floor x{Describe(r.LrFloor)})");
                     break;
+                case RemedyNames.EarlyStop when !d.EarlyStop:
+                    d.EarlyStop = true;
+                    Remedy(d, step, RemedyNames.EarlyStop, [], f.Value, f.Threshold, $"training ends after this step: the validation loss has not improved on {Describe(f.Threshold)} (step {overfit.Best.Step}) for {eval.Patience} evaluations{(eval.KeepBest ? $"; the weights of step {overfit.Best.Step} are kept" : "")}", cause);
+                    break;
+                case RemedyNames.UpdateCap when !capArmed:
+                    capArmed = true;
+                    Remedy(d, step, RemedyNames.UpdateCap, f.Layers, f.Value, f.Threshold, $"trust region on for the rest of the run: no weight tensor steps further than {Describe(r.MaxUpdateRatio)} of its norm", cause);
+                    break;
                 case RemedyNames.LayerScale:
                     trustMode = r.LayerScope == LayerScope.All;
                     d.LayerScales = LayerScales(t, trustMode ? [.. weights.Select(w => layout.Layers[w])] : f.Layers);
@@ -153,9 +161,13 @@ public sealed partial class HealthMonitor
         return limits.Count > 0 ? limits.Min() : spec.Exploding.MaxNorm;
     }
 
-    /// <summary>The trust region of the step <paramref name="t"/> measured, when the policy answers <c>update_ratio</c> with <c>update_cap</c> and acts; else none.</summary>
+    /// <summary>
+    /// The trust region of the step <paramref name="t"/> measured, while the policy acts and either
+    /// answers <c>update_ratio</c> with <c>update_cap</c> (every step) or a finding has armed
+    /// <c>update_cap</c> (from that step on, the default for <c>diverging</c>); else none.
+    /// </summary>
     public UpdateLimit? Limit(StepTelemetry t) =>
-        spec.Act && spec.Policy[HealthRuleNames.UpdateRatio].Contains(RemedyNames.UpdateCap) ? new UpdateLimit(spec.Remedies.MaxUpdateRatio, t.WeightNorm) : null;
+        spec.Act && (capArmed || spec.Policy[HealthRuleNames.UpdateRatio].Contains(RemedyNames.UpdateCap)) ? new UpdateLimit(spec.Remedies.MaxUpdateRatio, t.WeightNorm) : null;
 
     /// <summary>After the optimizer: the tensors whose step the trust region shortened, as a finding and its remedy.</summary>
     public void Capped(int step, UpdateLimit limit, StepDecision d)

@@ -22,6 +22,9 @@ public sealed partial class HealthMonitor
     private readonly SpikeDetector spikes;
     private readonly VanishingCheck vanishing;
     private readonly LossPlateauCheck plateau;
+    private readonly DivergenceCheck divergence;
+    private readonly OverfitCheck overfit;
+    private readonly EvalSpec eval;
     private readonly UpdateRatioCheck updateRatio;
     private readonly ActivationCheck activations;
     private readonly Queue<double> norms = new();
@@ -32,10 +35,13 @@ public sealed partial class HealthMonitor
     private int rollbacks;
     private bool trustMode;
     private bool reinitDone;
+    private bool capArmed;
 
-    public HealthMonitor(HealthSpec spec, TelemetryLayout layout)
+    /// <summary>A monitor of <paramref name="spec"/>'s rules over tensors and activations named by <paramref name="layout"/>; <paramref name="eval"/> for the validation rules.</summary>
+    public HealthMonitor(HealthSpec spec, TelemetryLayout layout, EvalSpec? eval = null)
     {
         this.spec = spec;
+        this.eval = eval ?? EvalSpec.Off;
         this.layout = layout;
         var names = layout.Layers;
         var weightIndices = Enumerable.Range(0, names.Count).Where(i => names[i].EndsWith(".weight", StringComparison.Ordinal)).ToArray();
@@ -46,6 +52,8 @@ public sealed partial class HealthMonitor
         spikes = new SpikeDetector(spec.Exploding.Alpha, spec.Exploding.ZThreshold, spec.Exploding.Warmup);
         vanishing = new VanishingCheck(spec.Vanishing, layout, weights);
         plateau = new LossPlateauCheck(spec.Loss);
+        divergence = new DivergenceCheck(spec.Loss);
+        overfit = new OverfitCheck(this.eval);
         updateRatio = new UpdateRatioCheck(spec.UpdateRatio, layout, weights);
         activations = new ActivationCheck(spec.Activations, layout);
         episodes = new AuditEpisodes(spec.Remedies.Cooldown);
@@ -85,6 +93,9 @@ public sealed partial class HealthMonitor
         }
 
         plateau.Check(t.Loss, fired);
+        divergence.Check(t.Loss, fired);
+        overfit.Check(t.Validation, fired);
+        overfit.Train(t.Loss);
         updateRatio.Check(fired);
         activations.Check(t, fired);
         foreach (var (rule, layers, value, threshold) in fired)
@@ -126,6 +137,9 @@ public sealed partial class HealthMonitor
     {
         LossesSeen = plateau.Seen,
         ReinitDone = reinitDone,
+        FirstLoss = divergence.First,
+        UpdateCapArmed = capArmed,
+        BestValidation = overfit.Best.Step >= 0 ? new BestValidation(overfit.Best.Loss, overfit.Best.Step, overfit.Best.TrainLoss, overfit.Best.Since) : null,
     };
 
     /// <summary>Continues from a checkpoint's state (a resumed run; a rollback keeps the monitor as it is).</summary>
@@ -141,6 +155,11 @@ public sealed partial class HealthMonitor
 
         plateau.Restore(state.Losses, state.LossesSeen);
         (lrScale, lastLrDown, rollbacks, trustMode, reinitDone) = (state.LrScale, state.LastLrDown, state.Rollbacks, state.TrustMode, state.ReinitDone);
+        (divergence.First, capArmed) = (state.FirstLoss, state.UpdateCapArmed);
+        if (state.BestValidation is { } best)
+        {
+            overfit.Best = (best.Loss, best.Step, best.TrainLoss, best.Since);
+        }
         skipSteps.Clear();
         skipSteps.UnionWith(state.SkipSteps);
         episodes.Restore(state.Episodes);

@@ -29,4 +29,23 @@ public sealed record HealthState(
     /// <summary>Whether the run has taken its one data-driven re-initialisation.</summary>
     [JsonPropertyName("reinit_done")]
     public bool ReinitDone { get; init; }
+
+    /// <summary>The run's first loss, which the <c>diverging</c> rule compares with; null before the first step and in older checkpoints.</summary>
+    [JsonPropertyName("first_loss")]
+    public float? FirstLoss { get; init; }
+
+    /// <summary>Whether a finding has put the run under the <c>update_cap</c> trust region, which then holds for the rest of it.</summary>
+    [JsonPropertyName("update_cap_armed")]
+    public bool UpdateCapArmed { get; init; }
+
+    /// <summary>The best periodic validation so far, for the overfit and overtraining rules; null before the first.</summary>
+    [JsonPropertyName("best_validation")]
+    public BestValidation? BestValidation { get; init; }
 }
+
+/// <summary>The best validation loss, its step, the mean training loss that led to it, and the evaluations since.</summary>
+public sealed record BestValidation(
+    [property: JsonPropertyName("loss")] double Loss,
+    [property: JsonPropertyName("step")] int Step,
+    [property: JsonPropertyName("train_loss")] double TrainLoss,
+    [property: JsonPropertyName("since")] int Since);

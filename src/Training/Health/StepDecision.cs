@@ -29,6 +29,9 @@ public sealed class StepDecision
 
     public bool Stop { get; set; }
 
+    /// <summary>End the run successfully after this step (<c>early_stop</c>): it no longer generalises better.</summary>
+    public bool EarlyStop { get; set; }
+
     public List<string> Findings { get; } = [];
 
     public List<string> Remedies { get; } = [];

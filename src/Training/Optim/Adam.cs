@@ -50,9 +50,23 @@ public sealed class Adam : IOptimizer
                 continue;
             }
 
+            var capped = limit is not null && p.dim() >= 2;
             if (HostMemory.IsHostFloats(p) && HostMemory.IsHostFloats(g))
             {
-                changes[i] = AdamKernel.Apply(HostMemory.Floats(p), HostMemory.Floats(g), HostMemory.Floats(firstMoments[i]), HostMemory.Floats(secondMoments[i]), settings);
+                var w = HostMemory.Floats(p);
+                var before = capped ? System.Buffers.ArrayPool<float>.Shared.Rent(w.Length) : null;
+                if (before is not null)
+                {
+                    w.CopyTo(before);
+                }
+
+                changes[i] = AdamKernel.Apply(w, HostMemory.Floats(g), HostMemory.Floats(firstMoments[i]), HostMemory.Floats(secondMoments[i]), settings);
+                if (before is not null)
+                {
+                    changes[i] = Shorten(i, limit!, w, before, changes[i]);
+                    System.Buffers.ArrayPool<float>.Shared.Return(before);
+                }
+
                 continue;
             }
 
@@ -72,9 +86,33 @@ public sealed class Adam : IOptimizer
             var denom = secondMoments[i].sqrt().div_(correction2).add_(eps);
             p.addcdiv_(firstMoments[i], denom, -lr / correction1);
             changes[i] = (p - old).square().sum().item<float>();
+            if (capped && limit!.Within(i, 1, Math.Sqrt(changes[i])) is var factor and < 1)
+            {
+                p.sub_(old).mul_(factor).add_(old);
+                changes[i] *= factor * factor;
+            }
         }
 
         return changes;
+    }
+
+    /// <summary>
+    /// Adam's step is known only once taken (its direction divides by the new second moment), so a
+    /// trust region shortens it afterwards: the weights are moved back toward <paramref name="before"/>
+    /// until the step is within the limit; the moments stay as updated.
+    /// </summary>
+    private static double Shorten(int tensor, UpdateLimit limit, Span<float> weights, ReadOnlySpan<float> before, double change)
+    {
+        var factor = limit.Within(tensor, 1, Math.Sqrt(change));
+        if (factor >= 1)
+        {
+            return change;
+        }
+
+        var old = before[..weights.Length];
+        System.Numerics.Tensors.TensorPrimitives.Subtract(weights, old, weights);
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(weights, (float)factor, old, weights);
+        return change * factor * factor;
     }
 
     public IEnumerable<(string Name, Tensor Value)> State() =>

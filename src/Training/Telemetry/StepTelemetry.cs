@@ -32,6 +32,9 @@ public sealed record StepTelemetry(
     /// <summary>Whether the health policy skipped this step's update.</summary>
     public bool Skipped { get; init; }
 
+    /// <summary>The periodic evaluation that arrived with this step (taken after the previous update), if one did.</summary>
+    public ValidationResult? Validation { get; init; }
+
     public static float Ratio(float numerator, float denominator) => denominator > 0 ? numerator / denominator : float.NaN;
 
     public long TotalNonFinite => NonFinite.Sum();

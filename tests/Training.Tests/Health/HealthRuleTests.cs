@@ -155,6 +155,52 @@ public sealed class HealthRuleTests
     }
 
     [Fact]
+    public void A_loss_back_above_its_start_arms_the_trust_region_for_the_rest_of_the_run_and_a_checkpoint_keeps_it()
+    {
+        var monitor = Monitor("{}");
+
+        // A loss that falls, or rises within 1.25x of the first, finds nothing and caps nothing.
+        foreach (var (step, loss) in new[] { (0, 2.5f), (1, 3.1f), (2, 1.5f) })
+        {
+            Assert.DoesNotContain(HealthRuleNames.Diverging, monitor.Decide(step, Step(step, loss)).Findings);
+            Assert.Null(monitor.Limit(Step(step)));
+        }
+
+        var diverged = monitor.Decide(3, Step(3, 3.2f));
+        Assert.Contains(HealthRuleNames.Diverging, diverged.Findings);
+        var armed = diverged.Records.Single(r => r.Name == RemedyNames.UpdateCap);
+        Assert.Equal(3, armed.Step);
+        Assert.Equal(3.125, armed.Threshold, 5);
+        Assert.Equal(0.01, monitor.Limit(Step(3))!.MaxRatio);
+
+        // Armed once: the loss back down, the trust region still holds, and is not recorded again.
+        var later = monitor.Decide(4, Step(4, 0.5f));
+        Assert.DoesNotContain(RemedyNames.UpdateCap, later.Remedies);
+        Assert.NotNull(monitor.Limit(Step(4)));
+
+        var resumed = Monitor("{}");
+        resumed.Restore(monitor.Save());
+        Assert.NotNull(resumed.Limit(Step(5)));
+
+        // The first loss is kept too: a run resumed before any divergence compares with its own start.
+        var early = Monitor("{}");
+        early.Decide(0, Step(0, 2.5f));
+        var fresh = Monitor("{}");
+        fresh.Restore(early.Save());
+        Assert.Contains(HealthRuleNames.Diverging, fresh.Decide(1, Step(1, 3.2f)).Findings);
+    }
+
+    [Fact]
+    public void Diverging_in_observe_mode_is_found_and_nothing_is_capped()
+    {
+        var monitor = Monitor("{mode: observe}");
+        monitor.Decide(0, Step(0, 2f));
+
+        Assert.Contains(HealthRuleNames.Diverging, monitor.Decide(1, Step(1, 5f)).Findings);
+        Assert.Null(monitor.Limit(Step(1)));
+    }
+
+    [Fact]
     public void Reinit_is_not_taken_after_reinit_within()
     {
         var monitor = Monitor("{vanishing: {steps: 1}, remedies: {reinit_within: 3}}");
