@@ -11,6 +11,8 @@ public static class HealthRuleNames
     public const string Diverging = "diverging";
     public const string Overfit = "overfit";
     public const string Overtraining = "overtraining";
+    public const string AllZero = "all_zero";
+    public const string Unchanged = "unchanged";
     public const string UpdateRatio = "update_ratio";
     public const string Saturation = "saturation";
     public const string DeadRelu = "dead_relu";

@@ -13,6 +13,7 @@ public sealed record HealthSpec(
     LossRule Loss,
     UpdateRatioRule UpdateRatio,
     ActivationRule Activations,
+    TensorRule Tensors,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Policy,
     RemedySettings Remedies)
 {
@@ -20,7 +21,7 @@ public sealed record HealthSpec(
     public static readonly string[] Rules =
     [
         HealthRuleNames.Vanishing, HealthRuleNames.Exploding, HealthRuleNames.Spike, HealthRuleNames.NonFinite,
-        HealthRuleNames.LossPlateau, HealthRuleNames.Diverging, HealthRuleNames.Overfit, HealthRuleNames.Overtraining, HealthRuleNames.UpdateRatio, HealthRuleNames.Saturation, HealthRuleNames.DeadRelu,
+        HealthRuleNames.LossPlateau, HealthRuleNames.Diverging, HealthRuleNames.Overfit, HealthRuleNames.Overtraining, HealthRuleNames.AllZero, HealthRuleNames.Unchanged, HealthRuleNames.UpdateRatio, HealthRuleNames.Saturation, HealthRuleNames.DeadRelu,
     ];
 
     /// <summary>What the policy can do about it.</summary>
@@ -38,6 +39,8 @@ public sealed record HealthSpec(
         [HealthRuleNames.Diverging] = [RemedyNames.UpdateCap],
         [HealthRuleNames.Overfit] = [RemedyNames.EarlyStop],
         [HealthRuleNames.Overtraining] = [],
+        [HealthRuleNames.AllZero] = [],
+        [HealthRuleNames.Unchanged] = [],
         [HealthRuleNames.UpdateRatio] = [],
         [HealthRuleNames.Saturation] = [],
         [HealthRuleNames.DeadRelu] = [],
@@ -56,6 +59,7 @@ public sealed record HealthSpec(
             LossRule.Read(n.Section("loss")),
             UpdateRatioRule.Read(n.Section("update_ratio")),
             ActivationRule.Read(n.Section("activations")),
+            TensorRule.Read(n.Section("tensors")),
             policy,
             RemedySettings.Read(n.Section("remedies")));
         n.RejectUnknownKeys();
@@ -115,6 +119,17 @@ public sealed record UpdateRatioRule(double Min, double Max)
         var rule = new UpdateRatioRule(n.Double("min", 1e-8, min: 0), n.Double("max", 10, min: 0, exclusiveMin: true));
         n.RejectUnknownKeys();
         return rule.Min >= rule.Max ? throw new SpecException(n.PathOf("min"), $"must be below max ({rule.Max})") : rule;
+    }
+}
+
+/// <summary>A weight tensor the optimizer left where it was for <c>unchanged_steps</c> applied steps in a row.</summary>
+public sealed record TensorRule(int UnchangedSteps)
+{
+    internal static TensorRule Read(SpecNode n)
+    {
+        var rule = new TensorRule(n.Int("unchanged_steps", 5, min: 1));
+        n.RejectUnknownKeys();
+        return rule;
     }
 }
 

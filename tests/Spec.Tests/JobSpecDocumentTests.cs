@@ -64,7 +64,7 @@ public sealed class JobSpecDocumentTests
     [InlineData("batch_size: 100\nworkers: 3", "batch_size: must be divisible by workers (3)")]
     [InlineData("model: {kind: cnn}\ndata: {dataset: blobs}", "model.kind: cnn needs image data")]
     [InlineData("health: {rules: []}", "health.rules: unknown key")]
-    [InlineData("health: {policy: {vanishng: [clip]}}", "health.policy.vanishng: unknown key (expected one of: dead_relu, diverging, exploding,")]
+    [InlineData("health: {policy: {vanishng: [clip]}}", "health.policy.vanishng: unknown key (expected one of: all_zero, dead_relu, diverging, exploding,")]
     [InlineData("health: {policy: {spike: [clip, explode]}}", "health.policy.spike[1]: unknown value 'explode' (expected one of: clip, skip,")]
     [InlineData("health: {vanishing: {threshold: -1}}", "health.vanishing.threshold: must be >= 0 (got -1)")]
     [InlineData("health: {exploding: {max_norm: 0}}", "health.exploding.max_norm: must be > 0")]

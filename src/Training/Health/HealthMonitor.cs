@@ -27,6 +27,7 @@ public sealed partial class HealthMonitor
     private readonly EvalSpec eval;
     private readonly UpdateRatioCheck updateRatio;
     private readonly ActivationCheck activations;
+    private readonly TensorCheck tensors;
     private readonly Queue<double> norms = new();
     private readonly AuditEpisodes episodes;
     private readonly HashSet<int> skipSteps = [];
@@ -56,6 +57,7 @@ public sealed partial class HealthMonitor
         overfit = new OverfitCheck(this.eval);
         updateRatio = new UpdateRatioCheck(spec.UpdateRatio, layout, weights);
         activations = new ActivationCheck(spec.Activations, layout);
+        tensors = new TensorCheck(spec.Tensors, layout, weights);
         episodes = new AuditEpisodes(spec.Remedies.Cooldown);
     }
 
@@ -90,6 +92,7 @@ public sealed partial class HealthMonitor
             }
 
             vanishing.Check(t, fired);
+            tensors.Check(t, fired);
         }
 
         plateau.Check(t.Loss, fired);
@@ -128,7 +131,11 @@ public sealed partial class HealthMonitor
     }
 
     /// <summary>The step's final figures, update norms included, for the update-ratio rule of the next step.</summary>
-    public void Applied(StepTelemetry t) => updateRatio.Previous = t.Skipped || t.UpdateNorm.Length == 0 ? null : (t.UpdateNorm, t.WeightNorm);
+    public void Applied(StepTelemetry t)
+    {
+        updateRatio.Previous = t.Skipped || t.UpdateNorm.Length == 0 ? null : (t.UpdateNorm, t.WeightNorm);
+        tensors.Applied(t);
+    }
 
     /// <summary>What the monitor has learned, for a checkpoint.</summary>
     public HealthState Save() => new(

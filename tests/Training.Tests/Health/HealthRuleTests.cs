@@ -201,6 +201,35 @@ public sealed class HealthRuleTests
     }
 
     [Fact]
+    public void A_tensor_whose_whole_gradient_is_zero_is_found_by_name()
+    {
+        var d = Monitor("{}").Decide(0, Step(0) with { GradMaxAbs = [1, 0, 1] });
+
+        Assert.Contains(HealthRuleNames.AllZero, d.Findings);
+        Assert.Equal(["layers.0.bias"], d.Records.Single(r => r.Name == HealthRuleNames.AllZero).Layers);
+        Assert.DoesNotContain(HealthRuleNames.AllZero, Monitor("{}").Decide(0, Step(0)).Findings);
+    }
+
+    [Fact]
+    public void A_weight_tensor_the_optimizer_did_not_move_for_unchanged_steps_is_found_but_not_while_the_learning_rate_is_zero()
+    {
+        var monitor = Monitor("{tensors: {unchanged_steps: 3}}");
+        var decisions = new List<StepDecision>();
+        for (var s = 0; s < 5; s++)
+        {
+            decisions.Add(monitor.Decide(s, Step(s)));
+            monitor.Applied(Step(s) with { UpdateNorm = [0, 0, 0.1f] });
+        }
+
+        Assert.Equal([false, false, false, true, true], decisions.Select(d => d.Findings.Contains(HealthRuleNames.Unchanged)));
+        Assert.Equal(["layers.0.weight"], decisions[3].Records.Single(r => r.Name == HealthRuleNames.Unchanged).Layers);
+
+        var idle = Monitor("{tensors: {unchanged_steps: 1}}");
+        idle.Applied(Step(0) with { UpdateNorm = [0, 0, 0], LearningRate = 0 });
+        Assert.DoesNotContain(HealthRuleNames.Unchanged, idle.Decide(1, Step(1)).Findings);
+    }
+
+    [Fact]
     public void Reinit_is_not_taken_after_reinit_within()
     {
         var monitor = Monitor("{vanishing: {steps: 1}, remedies: {reinit_within: 3}}");
