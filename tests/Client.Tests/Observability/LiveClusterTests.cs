@@ -22,7 +22,8 @@ public sealed class LiveClusterTests : IAsyncLifetime
         silo = await SiloProcess.StartAsync(Repo.PlatformDll, work);
         var (exit, stdout, stderr) = await PlatformProcess.RunAsync(
             work, "submit", Repo.Example("deep-sigmoid.yaml"), "--cluster", silo.Gateway, "--workers", "2", "--set", "epochs=50", "--set", "threads=1",
-            "--set", "health.policy.vanishing=[]", "--set", "faults=[{step: 40, kind: scale, factor: 100000}]");
+            "--set", "health.policy.vanishing=[]", "--set", "faults=[{step: 40, kind: scale, factor: 100000}]",
+            "--set", "eval.interval=20", "--set", "eval.samples=500");
         Assert.True(exit == 0, stderr);
         job = stdout.Trim();
     }
@@ -42,7 +43,7 @@ public sealed class LiveClusterTests : IAsyncLifetime
         using var http = new HttpClient();
         var scrape = "";
         var deadline = Stopwatch.StartNew();
-        string[] awaited = ["training_allreduce_duration_seconds_bucket", "training_remedies_total", "training_health_findings_total", "training_layer_grad_norm"];
+        string[] awaited = ["training_allreduce_duration_seconds_bucket", "training_remedies_total", "training_health_findings_total", "training_layer_grad_norm", "training_validation_loss"];
         while (awaited.Any(m => !scrape.Contains($"\n{m}{{", StringComparison.Ordinal)))
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(90), $"the scrape lacks some of {string.Join(", ", awaited)}:\n{scrape}");
