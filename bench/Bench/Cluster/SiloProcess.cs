@@ -78,24 +78,37 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     public static Task<SiloProcess> StartAsync(string platformDll, string workDir, params string[] args) =>
-        ReadyAsync(new SiloProcess(platformDll, workDir, args));
+        ReadyAsync(() => new SiloProcess(platformDll, workDir, args));
 
     /// <summary>Starts a silo configured only by environment variables, as a pod is (its ports included).</summary>
     public static Task<SiloProcess> StartWithEnvironmentAsync(string platformDll, string workDir, IReadOnlyDictionary<string, string> environment) =>
-        ReadyAsync(new SiloProcess(platformDll, workDir, [], environment));
+        ReadyAsync(() => new SiloProcess(platformDll, workDir, [], environment));
 
-    /// <summary>Waits until the silo says it is ready; one that never does is killed, not left behind.</summary>
-    private static async Task<SiloProcess> ReadyAsync(SiloProcess silo)
+    /// <summary>
+    /// Waits until the silo says it is ready; one that never does is killed, not left behind. Its
+    /// free ports were found by binding port 0 and letting go, so any other socket of the machine
+    /// (an outgoing connection's ephemeral port) can take one before the silo binds it: a silo that
+    /// exits with the address in use is started again on other ports.
+    /// </summary>
+    private static async Task<SiloProcess> ReadyAsync(Func<SiloProcess> start)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await silo.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            return silo;
-        }
-        catch
-        {
-            await silo.DisposeAsync();
-            throw;
+            var silo = start();
+            try
+            {
+                await silo.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                return silo;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                await silo.DisposeAsync();
+            }
+            catch
+            {
+                await silo.DisposeAsync();
+                throw;
+            }
         }
     }
 
