@@ -71,10 +71,7 @@ public sealed partial class TrainingSession
             }
 
             // An evaluation due at this step rides in the next one, as it would have without the restart.
-            if (validation is not null && Step > 0 && Step % spec.Eval.Interval == 0 && !Finished)
-            {
-                ScoreValidation();
-            }
+            ScoreValidationIfDue();
         }
         finally
         {

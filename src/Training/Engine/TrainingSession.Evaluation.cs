@@ -32,15 +32,20 @@ public sealed partial class TrainingSession
     /// With <c>eval.keep_best</c>, at the end of the run: the weights of the best periodic evaluation
     /// put back when they are not the ones in place; returns its step, or null.
     /// </summary>
-    public int? KeepBest() => spec.Eval.KeepBest ? validation?.RestoreBest(Step) : null;
+    public int? KeepBest() => validation?.RestoreBest(Step);
 
     /// <summary>The best periodic evaluation so far, if any.</summary>
     public ValidationResult? BestValidation => validation?.Best;
 
-    /// <summary>This rank's share of the validation samples scored on the weights in place, for the next step's allreduce.</summary>
-    private void ScoreValidation()
+    /// <summary>After every <c>eval.interval</c> updates but the last: this rank's share of the validation samples scored on the weights in place, for the next step's allreduce.</summary>
+    private void ScoreValidationIfDue()
     {
-        var (start, count) = validation!.Share(Rank, WorldSize);
+        if (validation is null || Step == 0 || Step % spec.Eval.Interval != 0 || Finished)
+        {
+            return;
+        }
+
+        var (start, count) = validation.Share(Rank, WorldSize);
         var (correct, lossSum) = Score(data.Train, start, count);
         validation.Scored(Step, correct, lossSum, count);
     }

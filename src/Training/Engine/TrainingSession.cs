@@ -252,10 +252,7 @@ public sealed partial class TrainingSession : IDisposable
         Step++;
         losses.Add(value);
         StoppedEarly |= decision.EarlyStop;
-        if (validation is not null && Step % spec.Eval.Interval == 0 && !Finished)
-        {
-            ScoreValidation();
-        }
+        ScoreValidationIfDue();
 
         telemetry = telemetry with
         {
@@ -271,49 +268,11 @@ public sealed partial class TrainingSession : IDisposable
         return new StepResult(Step, epoch, value, lr, samples, Published(telemetry), decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
     }
 
-    /// <summary>
-    /// The <c>reinit</c> remedy: the layers rescaled on the first training samples (the same on every
-    /// rank), and the optimizer's state cleared, since its moments were of the old weights.
-    /// </summary>
-    private void Reinitialise()
-    {
-        using var scope = NewDisposeScope();
-        var (inputs, _) = data.Train.Range(0, Math.Min(data.Train.Count, spec.Health.Remedies.ReinitSamples));
-        DataDrivenInit.Apply(model.Module, model.Forward, inputs);
-        using var noGrad = no_grad();
-        foreach (var (_, state) in optimizer.State())
-        {
-            state.zero_();
-        }
-
-        optimizer.Updates = 0;
-    }
-
     /// <summary>At the end of the run: the health records folded into episodes and not yet written.</summary>
     public IReadOnlyList<HealthRecord> FinishHealth() => health?.Finish() ?? [];
 
     /// <summary>The step's figures as they leave the session: per layer only with <c>telemetry.enabled</c> (the health rules read every layer either way).</summary>
     private StepTelemetry Published(StepTelemetry telemetry) => spec.Telemetry.Enabled ? telemetry : telemetry.WithoutLayers();
-
-    /// <summary>Scales gradients in place (clip, per-layer trust) and returns the norm that is applied.</summary>
-    private double ApplyScales(StepDecision decision, StepTelemetry t)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            var factor = decision.ClipScale * (decision.LayerScales?[i] ?? 1f);
-            if (factor != 1 && parameters[i].Param.grad is { } g)
-            {
-                var values = HostMemory.Floats(g);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(values, (float)factor, values);
-            }
-
-            var norm = i < t.GradNorm.Length ? t.GradNorm[i] * factor : double.NaN;
-            sum += norm * norm;
-        }
-
-        return Math.Sqrt(sum);
-    }
 
     public void Dispose()
     {

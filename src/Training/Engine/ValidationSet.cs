@@ -83,7 +83,7 @@ internal sealed class ValidationSet
         return result;
     }
 
-    /// <summary>Puts the best evaluation's weights back, unless they are the ones in place; returns its step, or null.</summary>
+    /// <summary>Puts the best evaluation's weights back (kept only with <c>keep_best</c>), unless they are the ones in place; returns its step, or null.</summary>
     public int? RestoreBest(int step)
     {
         if (best is null || Best is null || Best.Step == step)

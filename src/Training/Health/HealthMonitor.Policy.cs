@@ -85,7 +85,7 @@ public sealed partial class HealthMonitor
                     break;
                 case RemedyNames.EarlyStop when !d.EarlyStop:
                     d.EarlyStop = true;
-                    Remedy(d, step, RemedyNames.EarlyStop, [], f.Value, f.Threshold, $"training ends after this step: the validation loss has not improved on {Describe(f.Threshold)} (step {overfit.Best.Step}) for {eval.Patience} evaluations{(eval.KeepBest ? $"; the weights of step {overfit.Best.Step} are kept" : "")}", cause);
+                    Remedy(d, step, RemedyNames.EarlyStop, [], f.Value, f.Threshold, $"training ends after this step: the validation loss has not improved on {Describe(f.Threshold)} (step {overfit.Best!.Step}) for {eval.Patience} evaluations{(eval.KeepBest ? $"; the weights of step {overfit.Best!.Step} are kept" : "")}", cause);
                     break;
                 case RemedyNames.UpdateCap when !capArmed:
                     capArmed = true;

@@ -146,7 +146,7 @@ public sealed partial class HealthMonitor
         ReinitDone = reinitDone,
         FirstLoss = divergence.First,
         UpdateCapArmed = capArmed,
-        BestValidation = overfit.Best.Step >= 0 ? new BestValidation(overfit.Best.Loss, overfit.Best.Step, overfit.Best.TrainLoss, overfit.Best.Since) : null,
+        BestValidation = overfit.Best,
     };
 
     /// <summary>Continues from a checkpoint's state (a resumed run; a rollback keeps the monitor as it is).</summary>
@@ -162,11 +162,7 @@ public sealed partial class HealthMonitor
 
         plateau.Restore(state.Losses, state.LossesSeen);
         (lrScale, lastLrDown, rollbacks, trustMode, reinitDone) = (state.LrScale, state.LastLrDown, state.Rollbacks, state.TrustMode, state.ReinitDone);
-        (divergence.First, capArmed) = (state.FirstLoss, state.UpdateCapArmed);
-        if (state.BestValidation is { } best)
-        {
-            overfit.Best = (best.Loss, best.Step, best.TrainLoss, best.Since);
-        }
+        (divergence.First, capArmed, overfit.Best) = (state.FirstLoss, state.UpdateCapArmed, state.BestValidation);
         skipSteps.Clear();
         skipSteps.UnionWith(state.SkipSteps);
         episodes.Restore(state.Episodes);

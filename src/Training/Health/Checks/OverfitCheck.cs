@@ -14,8 +14,8 @@ internal sealed class OverfitCheck(EvalSpec eval)
     private double trainSum;
     private int trainCount;
 
-    /// <summary>The best validation so far, the mean training loss of the interval that led to it, and evaluations since.</summary>
-    public (double Loss, int Step, double TrainLoss, int Since) Best { get; set; } = (double.PositiveInfinity, -1, double.NaN, 0);
+    /// <summary>The best validation so far, the mean training loss of the interval that led to it, and evaluations since; null before the first.</summary>
+    public BestValidation? Best { get; set; }
 
     public void Train(float loss)
     {
@@ -34,9 +34,9 @@ internal sealed class OverfitCheck(EvalSpec eval)
 
         var train = trainCount > 0 ? trainSum / trainCount : double.NaN;
         (trainSum, trainCount) = (0, 0);
-        if (v.Loss < Best.Loss)
+        if (Best is null || v.Loss < Best.Loss)
         {
-            Best = (v.Loss, v.Step, train, 0);
+            Best = new BestValidation(v.Loss, v.Step, train, 0);
             return;
         }
 
