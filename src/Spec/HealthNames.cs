@@ -13,6 +13,7 @@ public static class HealthRuleNames
     public const string Overtraining = "overtraining";
     public const string AllZero = "all_zero";
     public const string Unchanged = "unchanged";
+    public const string PoorInit = "poor_init";
     public const string UpdateRatio = "update_ratio";
     public const string Saturation = "saturation";
     public const string DeadRelu = "dead_relu";

@@ -21,7 +21,7 @@ public sealed record HealthSpec(
     public static readonly string[] Rules =
     [
         HealthRuleNames.Vanishing, HealthRuleNames.Exploding, HealthRuleNames.Spike, HealthRuleNames.NonFinite,
-        HealthRuleNames.LossPlateau, HealthRuleNames.Diverging, HealthRuleNames.Overfit, HealthRuleNames.Overtraining, HealthRuleNames.AllZero, HealthRuleNames.Unchanged, HealthRuleNames.UpdateRatio, HealthRuleNames.Saturation, HealthRuleNames.DeadRelu,
+        HealthRuleNames.LossPlateau, HealthRuleNames.Diverging, HealthRuleNames.Overfit, HealthRuleNames.Overtraining, HealthRuleNames.AllZero, HealthRuleNames.Unchanged, HealthRuleNames.PoorInit, HealthRuleNames.UpdateRatio, HealthRuleNames.Saturation, HealthRuleNames.DeadRelu,
     ];
 
     /// <summary>What the policy can do about it.</summary>
@@ -41,6 +41,7 @@ public sealed record HealthSpec(
         [HealthRuleNames.Overtraining] = [],
         [HealthRuleNames.AllZero] = [],
         [HealthRuleNames.Unchanged] = [],
+        [HealthRuleNames.PoorInit] = [],
         [HealthRuleNames.UpdateRatio] = [],
         [HealthRuleNames.Saturation] = [],
         [HealthRuleNames.DeadRelu] = [],
@@ -88,7 +89,7 @@ public sealed record ExplodingRule(double MaxNorm, double ZThreshold, int Warmup
     {
         var rule = new ExplodingRule(
             n.Double("max_norm", 100, min: 0, exclusiveMin: true),
-            n.Double("z_threshold", 2.5, min: 0, exclusiveMin: true),
+            n.Double("z_threshold", 3, min: 0, exclusiveMin: true),
             n.Int("warmup", 25, min: 1),
             n.Double("alpha", 0.05, min: 0, max: 1, exclusiveMin: true));
         n.RejectUnknownKeys();
@@ -122,12 +123,16 @@ public sealed record UpdateRatioRule(double Min, double Max)
     }
 }
 
-/// <summary>A weight tensor the optimizer left where it was for <c>unchanged_steps</c> applied steps in a row.</summary>
-public sealed record TensorRule(int UnchangedSteps)
+/// <summary>
+/// A weight tensor the optimizer left where it was for <c>unchanged_steps</c> applied steps in a row;
+/// and, in the first <c>init_steps</c> steps, weight gradients spread over more than <c>init_spread</c>
+/// between the largest and the smallest (<c>poor_init</c>).
+/// </summary>
+public sealed record TensorRule(int UnchangedSteps, int InitSteps = 10, double InitSpread = 1e4)
 {
     internal static TensorRule Read(SpecNode n)
     {
-        var rule = new TensorRule(n.Int("unchanged_steps", 5, min: 1));
+        var rule = new TensorRule(n.Int("unchanged_steps", 5, min: 1), n.Int("init_steps", 10, min: 0), n.Double("init_spread", 1e4, min: 1, exclusiveMin: true));
         n.RejectUnknownKeys();
         return rule;
     }

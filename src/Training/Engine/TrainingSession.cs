@@ -61,7 +61,7 @@ public sealed partial class TrainingSession : IDisposable
 
         Layout = new TelemetryLayout([.. parameters.Select(p => p.Name)], activations?.Names ?? []);
         PublishedLayout = spec.Telemetry.Enabled ? Layout : TelemetryLayout.None;
-        health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout, spec.Eval) : null;
+        health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout, spec.Eval, spec.Optimizer.Lr) : null;
         validation = spec.Eval.Enabled ? new ValidationSet(spec.Eval, data.Train.Count, parameters) : null;
         gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + ValidationSet.Extras(validation) + 3);
         if (worldSize > 1 && spec.Allreduce.BucketKb > 0)

@@ -126,14 +126,7 @@ public sealed partial class HealthMonitor
         {
             var (g, weight) = (t.GradNorm[w], t.WeightNorm[w]);
             var factor = g > 0 && weight > 0 && lr > 0 ? r.Trust * weight / (lr * g) : r.MaxLayerScale;
-            var s = (float)Math.Clamp(factor, r.LayerScope == LayerScope.All ? 1 / r.MaxLayerScale : 1, r.MaxLayerScale);
-            for (var i = 0; i < scales.Length; i++)
-            {
-                if (layerOf[i] == w)
-                {
-                    scales[i] = s;
-                }
-            }
+            scales[w] = (float)Math.Clamp(factor, r.LayerScope == LayerScope.All ? 1 / r.MaxLayerScale : 1, r.MaxLayerScale);
         }
 
         return scales;

@@ -38,8 +38,12 @@ public sealed partial class HealthMonitor
     private bool reinitDone;
     private bool capArmed;
 
-    /// <summary>A monitor of <paramref name="spec"/>'s rules over tensors and activations named by <paramref name="layout"/>; <paramref name="eval"/> for the validation rules.</summary>
-    public HealthMonitor(HealthSpec spec, TelemetryLayout layout, EvalSpec? eval = null)
+    /// <summary>
+    /// A monitor of <paramref name="spec"/>'s rules over tensors and activations named by <paramref name="layout"/>;
+    /// <paramref name="eval"/> for the validation rules; <paramref name="peakLr"/>, the optimizer's learning rate
+    /// before any schedule, against which the update-ratio minimum scales (0: it does not).
+    /// </summary>
+    public HealthMonitor(HealthSpec spec, TelemetryLayout layout, EvalSpec? eval = null, double peakLr = 0)
     {
         this.spec = spec;
         this.eval = eval ?? EvalSpec.Off;
@@ -55,7 +59,7 @@ public sealed partial class HealthMonitor
         plateau = new LossPlateauCheck(spec.Loss);
         divergence = new DivergenceCheck(spec.Loss);
         overfit = new OverfitCheck(this.eval);
-        updateRatio = new UpdateRatioCheck(spec.UpdateRatio, layout, weights);
+        updateRatio = new UpdateRatioCheck(spec.UpdateRatio, layout, weights, peakLr);
         activations = new ActivationCheck(spec.Activations, layout);
         tensors = new TensorCheck(spec.Tensors, layout, weights);
         episodes = new AuditEpisodes(spec.Remedies.Cooldown);
@@ -92,7 +96,7 @@ public sealed partial class HealthMonitor
             }
 
             vanishing.Check(t, fired);
-            tensors.Check(t, fired);
+            tensors.Check(step, t, fired);
         }
 
         plateau.Check(t.Loss, fired);
@@ -134,6 +138,7 @@ public sealed partial class HealthMonitor
     public void Applied(StepTelemetry t)
     {
         updateRatio.Previous = t.Skipped || t.UpdateNorm.Length == 0 ? null : (t.UpdateNorm, t.WeightNorm);
+        updateRatio.PreviousLr = t.LearningRate;
         tensors.Applied(t);
     }
 
@@ -147,6 +152,7 @@ public sealed partial class HealthMonitor
         FirstLoss = divergence.First,
         UpdateCapArmed = capArmed,
         BestValidation = overfit.Best,
+        PreviousLearningRate = updateRatio.PreviousLr,
     };
 
     /// <summary>Continues from a checkpoint's state (a resumed run; a rollback keeps the monitor as it is).</summary>
@@ -168,6 +174,7 @@ public sealed partial class HealthMonitor
         episodes.Restore(state.Episodes);
 
         updateRatio.Previous = state.PreviousUpdate is { } u && state.PreviousWeight is { } w ? (u, w) : null;
+        updateRatio.PreviousLr = state.PreviousLearningRate;
     }
 
     /// <summary>After a rollback: the batches from <paramref name="badStep"/> on are skipped when the run gets there again.</summary>

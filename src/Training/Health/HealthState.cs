@@ -38,6 +38,10 @@ public sealed record HealthState(
     [JsonPropertyName("update_cap_armed")]
     public bool UpdateCapArmed { get; init; }
 
+    /// <summary>The learning rate the schedule gave the last applied step, which the update-ratio minimum scales with.</summary>
+    [JsonPropertyName("previous_learning_rate")]
+    public double PreviousLearningRate { get; init; }
+
     /// <summary>The best periodic validation so far, for the overfit and overtraining rules; null before the first.</summary>
     [JsonPropertyName("best_validation")]
     public BestValidation? BestValidation { get; init; }

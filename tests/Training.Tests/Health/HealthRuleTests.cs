@@ -265,4 +265,19 @@ public sealed class HealthRuleTests
         Assert.Equal([HealthRuleNames.Spike], d.Findings);
         Assert.True(d.ClipScale < 1, $"clip scale {d.ClipScale}");
     }
+
+    [Fact]
+    public void Poor_init_names_the_layers_far_behind_the_largest_gradient_in_the_first_steps_only()
+    {
+        var monitor = Monitor("{tensors: {init_steps: 3, init_spread: 1e4}, vanishing: {threshold: 0, ratio: 0}}");
+        var found = Enumerable.Range(0, 5).Select(s => monitor.Decide(s, Step(s, grads: [1e-5f, 1, 1]))).ToList();
+
+        Assert.Equal([true, true, true, false, false], found.Select(d => d.Findings.Contains(HealthRuleNames.PoorInit)));
+        var record = found[0].Records.Single(r => r.Name == HealthRuleNames.PoorInit);
+        Assert.Equal(["layers.0.weight"], record.Layers);
+        Assert.Equal(1e5, record.Value, 1);
+
+        // A spread within the limit is how layers of different sizes start.
+        Assert.DoesNotContain(HealthRuleNames.PoorInit, Monitor("{}").Decide(0, Step(0, grads: [1e-3f, 1, 1])).Findings);
+    }
 }
