@@ -30,6 +30,9 @@ public static class Cli
                                  draw gradient norm per layer over steps (log scale)
           export PATH --out FILE.safetensors   a job's latest good checkpoint (checkpoints/<job id>, or one file)
                                  as weights PyTorch loads with load_state_dict
+          reproduce [--table FILE] [--out DIR] [--only TEXT]... [--cluster HOST:PORT,...]
+                                 train every row of the seed's table (examples/seed/table.yaml) and write
+                                 DIR/table.md (default reproduce/) with a gradient-norm picture per row
           silo [options]                       run a silo (see: platform silo --help)
           bench overhead [--steps N] [--runs R] [--threads T] [--json FILE]
                                  time training through the grains against a plain loop
@@ -75,6 +78,7 @@ public static class Cli
                     ? await Print(SiloProgram.Usage, Ok)
                     : await SiloProgram.RunAsync(args[1..]),
                 "bench" => await BenchCommand.RunAsync(args[1..]),
+                "reproduce" => await ReproduceCommand.RunAsync(args[1..]),
                 _ => throw new UsageException($"unknown command '{args[0]}' (try: platform --help)"),
             };
         }

@@ -40,6 +40,16 @@ internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, b
             document.Remove("epochs").Set("steps", steps);
         }
 
+        return FromDocument(document, file, args.Value("job-id"), args.Flag("resume"), clock);
+    }
+
+    /// <summary>
+    /// The request for a spec <paramref name="document"/> read from <paramref name="file"/> (overrides
+    /// applied): validated, paths made absolute, with <paramref name="jobId"/> or a new id from the spec's
+    /// name or the file's.
+    /// </summary>
+    public static JobRequest FromDocument(JobSpecDocument document, string file, string? jobId, bool resume, TimeProvider clock)
+    {
         // Every field has a default, so an empty file would train something nobody asked for.
         if (document.IsEmpty)
         {
@@ -51,10 +61,8 @@ internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, b
         document.Set($"checkpoint.dir={Quote(checkpoints)}");
         spec = document.Validate();
 
-        var resume = args.Flag("resume");
         var stem = spec.Name ?? Path.GetFileNameWithoutExtension(file);
-        var jobId = args.Value("job-id")
-            ?? (resume ? LatestJob(checkpoints, stem) : NewJobId(stem, clock));
+        jobId ??= resume ? LatestJob(checkpoints, stem) : NewJobId(stem, clock);
         if (jobId.Length == 0 || jobId.Any(c => char.IsWhiteSpace(c) || c is '/' or '\\'))
         {
             throw new UsageException($"--job-id must be a non-empty name without spaces or slashes (got '{jobId}')");
@@ -63,7 +71,8 @@ internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, b
         return new JobRequest(jobId, document.ToYaml(), spec, resume, ModelCodeReader.Read(spec.Model, resume));
     }
 
-    private static string NewJobId(string stem, TimeProvider clock) =>
+    /// <summary>A new job id: <paramref name="stem"/>, the time and four random hex digits.</summary>
+    internal static string NewJobId(string stem, TimeProvider clock) =>
         $"{stem}-{clock.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Random.Shared.Next(0x10000):x4}";
 
     /// <summary>The most recently checkpointed job of this spec, for <c>--resume</c> without <c>--job-id</c>.</summary>

@@ -13,12 +13,16 @@ internal static class JobRunner
     public static Task<int> RunAsync(IClusterClient client, JobRequest request, string? summaryFile, string? reportFile, TimeProvider clock) =>
         RunAsync(client.GetGrain<ITrainingJobGrain>(request.JobId), request, summaryFile, reportFile, clock);
 
-    internal static async Task<int> RunAsync(ITrainingJobGrain job, JobRequest request, string? summaryFile, string? reportFile, TimeProvider clock)
+    internal static async Task<int> RunAsync(ITrainingJobGrain job, JobRequest request, string? summaryFile, string? reportFile, TimeProvider clock) =>
+        (await ExecuteAsync(job, request, summaryFile, reportFile, clock)).ExitCode;
+
+    /// <summary>Runs the job to its end as <see cref="RunAsync(IClusterClient, JobRequest, string?, string?, TimeProvider)"/> does, and returns its summary with the exit code.</summary>
+    internal static async Task<JobOutcome> ExecuteAsync(ITrainingJobGrain job, JobRequest request, string? summaryFile, string? reportFile, TimeProvider clock)
     {
         var progress = await job.SubmitAsync(request.Submission);
         if (progress.FailureKind != FailureKind.None)
         {
-            return await Cli.Print($"error: {progress.Error}", progress.FailureKind == FailureKind.BadInput ? Cli.BadInput : Cli.Failed);
+            return new(await Cli.Print($"error: {progress.Error}", progress.FailureKind == FailureKind.BadInput ? Cli.BadInput : Cli.Failed), null);
         }
 
         await Console.Error.WriteLineAsync($"job {request.JobId}: {request.Spec.Model.Kind} on {request.Spec.Data.Dataset}, {request.Spec.Workers} worker(s)");
@@ -39,7 +43,7 @@ internal static class JobRunner
                 if (progress.State == JobState.None)
                 {
                     bar.Finish(progress);
-                    return await Cli.Print(Lost(request.JobId), Cli.Failed);
+                    return new(await Cli.Print(Lost(request.JobId), Cli.Failed), null);
                 }
 
                 bar.Show(progress);
@@ -66,13 +70,15 @@ internal static class JobRunner
             await Console.Error.WriteLineAsync(await GradientReport.WriteAsync(job, request.JobId, reportFile));
         }
 
-        return progress.State switch
-        {
-            JobState.Completed => Cli.Ok,
-            JobState.Cancelled when interrupted => Cli.Interrupted,
-            JobState.Failed => await Cli.Print($"error: {progress.Error}", progress.FailureKind == FailureKind.BadInput ? Cli.BadInput : Cli.Failed),
-            _ => Cli.Failed,
-        };
+        return new(
+            progress.State switch
+            {
+                JobState.Completed => Cli.Ok,
+                JobState.Cancelled when interrupted => Cli.Interrupted,
+                JobState.Failed => await Cli.Print($"error: {progress.Error}", progress.FailureKind == FailureKind.BadInput ? Cli.BadInput : Cli.Failed),
+                _ => Cli.Failed,
+            },
+            summary);
     }
 
     /// <summary>What to say when the cluster answers for the job but no longer has its record.</summary>
@@ -86,3 +92,6 @@ internal static class JobRunner
     private static string Figure(double value, string format) =>
         double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 }
+
+/// <summary>How a job run from the command line ended: the exit code the command returns and the job's summary, when it has one.</summary>
+internal sealed record JobOutcome(int ExitCode, JobSummary? Summary);

@@ -28,27 +28,38 @@ internal static class GradientReport
         return full;
     }
 
-    public static async Task<string> WriteAsync(ITrainingJobGrain job, string jobId, string file)
+    public static async Task<string> WriteAsync(ITrainingJobGrain job, string jobId, string file) =>
+        $"report {file}: {Describe(await SaveAsync(job, $"Gradient norm per layer: {jobId}", file))}";
+
+    /// <summary>Draws the job's telemetry history to <paramref name="file"/> under <paramref name="title"/> and returns the history.</summary>
+    public static async Task<TelemetrySeries> SaveAsync(ITrainingJobGrain job, string title, string file)
     {
         var series = await job.GetTelemetryAsync(MaxPoints);
-        GradientChart.Save(series, $"Gradient norm per layer: {jobId}", file);
-        return $"report {file}: {Describe(series)}";
+        GradientChart.Save(series, title, file);
+        return series;
     }
 
     /// <summary>How far apart the first and last layers' gradients sit, as medians over the run.</summary>
     public static string Describe(TelemetrySeries series)
     {
-        var weights = Enumerable.Range(0, series.Layers.Length).Where(i => series.Layers[i].EndsWith(".weight", StringComparison.Ordinal)).ToList();
-        if (weights.Count < 2 || series.Rows == 0)
+        if (EndLayers(series) is not var (firstLayer, first, lastLayer, last, layers))
         {
             return $"{series.Layers.Length} tensors over {series.Rows} points";
         }
 
-        var (first, last) = (Median(series, weights[0]), Median(series, weights[^1]));
         var nonFinite = series.NonFinite.Sum();
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{weights.Count} layers over steps {series.Steps[0]}-{series.Steps[^1]}; median gradient norm {series.Layers[weights[0]]} {first:0.0e0}, {series.Layers[weights[^1]]} {last:0.0e0} (first/last {first / last:0.0e0}); {nonFinite} non-finite gradient values");
+            $"{layers} layers over steps {series.Steps[0]}-{series.Steps[^1]}; median gradient norm {firstLayer} {first:0.0e0}, {lastLayer} {last:0.0e0} (first/last {first / last:0.0e0}); {nonFinite} non-finite gradient values");
+    }
+
+    /// <summary>The first and last weight tensors with their median gradient norms over the run, and how many weight tensors there are; null with fewer than two or no points.</summary>
+    public static (string First, double FirstNorm, string Last, double LastNorm, int Layers)? EndLayers(TelemetrySeries series)
+    {
+        var weights = Enumerable.Range(0, series.Layers.Length).Where(i => series.Layers[i].EndsWith(".weight", StringComparison.Ordinal)).ToList();
+        return weights.Count < 2 || series.Rows == 0
+            ? null
+            : (series.Layers[weights[0]], Median(series, weights[0]), series.Layers[weights[^1]], Median(series, weights[^1]), weights.Count);
     }
 
     private static double Median(TelemetrySeries series, int layer)
