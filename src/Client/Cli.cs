@@ -45,6 +45,8 @@ public static class Cli
           bench data [--mb S] [--runs R] [--json FILE]
                                  epochs/s reading a memory-mapped npy file against the same data in memory
 
+        with --cluster, also --tls-cert PEM --tls-key PEM --tls-ca PEM (or PLATFORM_TLS_CERT, _KEY, _CA): mutual TLS
+                                 with silos started with them (see README, "Mutual TLS")
         with --cluster, also --cluster-id ID and --service-id ID: the ids the silos were started with
                                  (default platform; or PLATFORM_CLUSTER_ID, PLATFORM_SERVICE_ID)
         """;

@@ -12,7 +12,9 @@ public static class SiloProgram
     public const string Usage =
         "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost|redis] [--redis CONNECTION]\n" +
         "                     [--storage memory|redis|postgres] [--postgres CONNECTION] [--checkpoint-dir DIR] [--advertise IP] [--metrics-port M (default 9464, 0 = off)]\n" +
-        "                     [--cluster-id ID] [--service-id ID] [--device cpu] [--allow-user-code]\n" +
+        "                     [--cluster-id ID] [--service-id ID] [--device cpu] [--allow-user-code] [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n" +
+        "  --tls-*: mutual TLS for silo and gateway connections: this silo's certificate and key, and the cluster's CA; a peer\n" +
+        "           whose certificate that CA did not sign is refused. Without them the cluster is open to anyone who reaches its ports\n" +
         "  --postgres: Npgsql connection string for --storage postgres, e.g. Host=127.0.0.1;Port=5432;Username=platform;Password=...;Database=platform\n" +
         "              (the silo creates its tables in that database when they are missing)\n" +
         "every option may instead come from the environment as PLATFORM_<OPTION> (PLATFORM_SILO_PORT=11111); in a pod,\n" +
@@ -64,7 +66,7 @@ public static class SiloProgram
         }
 
         var metrics = options.MetricsPort > 0 ? $", metrics on http://127.0.0.1:{options.MetricsPort}/metrics" : "";
-        await Console.Out.WriteLineAsync($"silo ready{(options.SiloName is { } name ? $" ({name})" : "")}: cluster {options.ClusterId}, silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {Choice.Name(options.Clustering)}, storage {Choice.Name(options.Storage)}{metrics}");
+        await Console.Out.WriteLineAsync($"silo ready{(options.SiloName is { } name ? $" ({name})" : "")}: cluster {options.ClusterId}, silo port {options.SiloPort}, gateway port {options.GatewayPort}, clustering {Choice.Name(options.Clustering)}, storage {Choice.Name(options.Storage)}, {(options.Tls is null ? "no TLS" : "mutual TLS")}{metrics}");
         await host.WaitForShutdownAsync();
         return 0;
     }

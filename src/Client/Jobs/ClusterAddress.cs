@@ -8,9 +8,10 @@ namespace Platform.Client.Jobs;
 /// A cluster as the command line names it: its gateways (<c>--cluster HOST:PORT,...</c>) and the
 /// cluster and service ids its silos were started with (<c>--cluster-id</c>, <c>--service-id</c>,
 /// or <c>PLATFORM_CLUSTER_ID</c>, <c>PLATFORM_SERVICE_ID</c>; "platform" as on the silo). A client
-/// whose ids differ from the silos' is turned away by the gateway.
+/// whose ids differ from the silos' is turned away by the gateway. With <c>--tls-cert</c>,
+/// <c>--tls-key</c> and <c>--tls-ca</c> (or <c>PLATFORM_TLS_*</c>) the connection is mutual TLS.
 /// </summary>
-internal sealed record ClusterAddress(IReadOnlyList<IPEndPoint> Gateways, string ClusterId, string ServiceId)
+internal sealed record ClusterAddress(IReadOnlyList<IPEndPoint> Gateways, string ClusterId, string ServiceId, ClusterTls? Tls = null)
 {
     public const string DefaultId = "platform";
 
@@ -21,8 +22,14 @@ internal sealed record ClusterAddress(IReadOnlyList<IPEndPoint> Gateways, string
     {
         var clusterId = Id(reader, "cluster-id");
         var serviceId = Id(reader, "service-id");
+        var tls = ClusterTls.From(reader, processEnvironment: true);
         if (reader.Value("cluster") is not { } gateways)
         {
+            if (tls is not null && TlsPaths.Options.Any(o => reader.Value(o) is not null))
+            {
+                throw new UsageException("--tls-cert, --tls-key and --tls-ca secure the connection --cluster makes; pass --cluster too");
+            }
+
             if (command is not null)
             {
                 throw new UsageException($"{command} needs --cluster HOST:PORT,...");
@@ -36,7 +43,7 @@ internal sealed record ClusterAddress(IReadOnlyList<IPEndPoint> Gateways, string
             return null;
         }
 
-        return new ClusterAddress(Endpoints.ParseList(gateways, "--cluster"), clusterId ?? DefaultId, serviceId ?? DefaultId);
+        return new ClusterAddress(Endpoints.ParseList(gateways, "--cluster"), clusterId ?? DefaultId, serviceId ?? DefaultId, tls);
     }
 
     private static string? Id(ArgReader reader, string option)

@@ -48,6 +48,11 @@ public static class SiloHosting
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary, options.ServiceId, options.ClusterId);
             }
 
+            if (options.Tls is { } tls)
+            {
+                silo.UseTls(tls.Configure);
+            }
+
             // A dead silo must leave membership within seconds, not the default tens of seconds: a job
             // rebuilding its ranks waits for it (new activations follow membership).
             silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (TimeSpan.FromSeconds(2), 3));

@@ -60,6 +60,12 @@ public sealed class SiloOptions
     /// </summary>
     public bool AllowUserCode { get; set; }
 
+    /// <summary>
+    /// Mutual TLS for silo-to-silo and gateway connections (<c>--tls-cert</c>, <c>--tls-key</c>, <c>--tls-ca</c>,
+    /// or <c>PLATFORM_TLS_*</c>); null (the default) leaves the cluster open to whoever reaches its ports.
+    /// </summary>
+    public ClusterTls? Tls { get; set; }
+
     /// <summary>The silo's name in membership: the pod's name in Kubernetes (<c>POD_NAME</c>), else Orleans' default.</summary>
     public string? SiloName { get; set; }
 
@@ -96,6 +102,7 @@ public sealed class SiloOptions
             ClusterId = args.Value("cluster-id") ?? args.Variable("ORLEANS_CLUSTER_ID") ?? "platform",
             ServiceId = args.Value("service-id") ?? args.Variable("ORLEANS_SERVICE_ID") ?? "platform",
             SiloName = args.Variable("POD_NAME"),
+            Tls = ClusterTls.From(args),
             InKubernetes = args.Variable("KUBERNETES_SERVICE_HOST") is not null && args.Variable("POD_NAME") is not null && args.Variable("POD_NAMESPACE") is not null,
         };
         options.Validate(args);
