@@ -76,9 +76,12 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
     {
         var bench = $"allreduce-{transport}-{Guid.NewGuid():N}";
         var ranks = Enumerable.Range(0, workers).Select(r => grains.GetGrain<IAllreduceBenchGrain>($"{bench}/{r}")).ToList();
+
+        // The links prove a secret, as a job's do: the handshake is part of what is measured.
+        var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         for (var r = 0; r < workers; r++)
         {
-            var (rank, assignment) = (ranks[r], new AllreduceBenchAssignment(bench, r, workers, Bytes, iterations + Warmup, compression, ChunkKb(transport), transport, sharedMemory));
+            var (rank, assignment) = (ranks[r], new AllreduceBenchAssignment(bench, r, workers, Bytes, iterations + Warmup, compression, ChunkKb(transport), transport, sharedMemory, secret));
             await RankPlacementHint.On(hosts[r % hosts.Count], () => rank.StartAsync(assignment));
         }
 

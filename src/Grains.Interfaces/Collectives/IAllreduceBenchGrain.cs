@@ -22,4 +22,5 @@ public sealed record AllreduceBenchAssignment(
     [property: Id(5)] string Compression,
     [property: Id(6)] int ChunkKb,
     [property: Id(7)] string Transport,
-    [property: Id(8)] bool SharedMemory = false);
+    [property: Id(8)] bool SharedMemory = false,
+    [property: Id(9)] string LinkSecret = "");

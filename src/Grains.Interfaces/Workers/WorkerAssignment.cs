@@ -7,7 +7,8 @@ namespace Platform.Grains.Interfaces.Workers;
 /// <c>Generation</c> counts the job's (re)starts, so that a message from an earlier run is never
 /// mistaken for one of this run. <c>Code</c> is the user's model code, shipped with the job;
 /// <c>RanksOnMachine</c> counts the job's ranks placed on this rank's machine (its own included), which
-/// share its cores.
+/// share its cores. <c>LinkSecret</c> (hex) is what this start's direct tensor links prove to each
+/// other: a fresh one per start, from the coordinator.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkerAssignment(
@@ -19,4 +20,5 @@ public sealed record WorkerAssignment(
     [property: Id(5)] string? ResumeFrom,
     [property: Id(6)] int Generation,
     [property: Id(7)] JobCodeFile[]? Code = null,
-    [property: Id(8)] int RanksOnMachine = 1);
+    [property: Id(8)] int RanksOnMachine = 1,
+    [property: Id(9)] string LinkSecret = "");

@@ -16,7 +16,7 @@ public sealed class AllreduceBenchGrain(TensorTransportService tcp) : Grain, IAl
     {
         var codec = new WireCodec(Choice.Parse<Compression>(a.Compression, "--compression"));
         var next = GrainFactory.GetGrain<IAllreduceBenchGrain>($"{a.Bench}/{(a.Rank + 1) % a.WorldSize}");
-        var position = new RingPosition(a.Bench, a.Rank, a.WorldSize, 0);
+        var position = new RingPosition(a.Bench, a.Rank, a.WorldSize, 0, Convert.FromHexString(a.LinkSecret));
         var thread = new Thread(() =>
         {
             using var ring = RingBuilder.Build(position, Choice.Parse<Transport>(a.Transport, "--transport"), codec, a.ChunkKb, a.SharedMemory, TimeSpan.FromSeconds(60), next, mailbox, tcp, CancellationToken.None);

@@ -5,8 +5,8 @@ using Platform.Spec;
 
 namespace Platform.Grains.Collectives;
 
-/// <summary>Where a rank sits in its ring and how it talks to its neighbours.</summary>
-internal sealed record RingPosition(string Prefix, int Rank, int WorldSize, int Generation)
+/// <summary>Where a rank sits in its ring, and the secret its direct links prove (<see cref="LinkHandshake"/>).</summary>
+internal sealed record RingPosition(string Prefix, int Rank, int WorldSize, int Generation, byte[] Secret)
 {
     public int Next => (Rank + 1) % WorldSize;
 
@@ -15,7 +15,7 @@ internal sealed record RingPosition(string Prefix, int Rank, int WorldSize, int 
 
 /// <summary>
 /// Builds a rank's allreduce over the chosen transport. For <c>tcp</c>, the rank asks the next
-/// rank's grain for its silo's tensor endpoint, connects and names the link, and waits for the
+/// rank's grain for its silo's tensor endpoint, connects and opens the link (proving the secret), and waits for the
 /// previous rank to do the same towards it; links between ranks on one machine then move to shared
 /// memory (unless <c>allreduce.shared_memory</c> is false). For <c>auto</c>, every rank tries that within
 /// <see cref="ProbeTimeout"/>, and the ranks vote in one allreduce over Orleans messages, which
@@ -78,11 +78,11 @@ internal static class RingBuilder
         RingPosition position, WireCodec codec, int chunkValues, bool sharedMemory, TimeSpan connect, TimeSpan timeout, ICollectivePeer next, TensorTransportService tcp, CancellationToken cancel)
     {
         var mine = position.KeyOf(position.Rank);
-        var incoming = tcp.Expect(mine);
+        var incoming = tcp.Expect(mine, position.Secret);
         try
         {
             var endpoint = Wait(next.GetTransportEndpointAsync(), connect, cancel);
-            var outgoing = Wait(TensorTransportService.ConnectAsync(endpoint, position.KeyOf(position.Next), cancel), connect, cancel);
+            var outgoing = Wait(LinkHandshake.ConnectAsync(endpoint, position.KeyOf(position.Next), position.Secret, connect, cancel), connect, cancel);
             var from = Wait(incoming, connect, cancel);
             return SharedMemoryNegotiation.Negotiate(outgoing, from, sharedMemory ? tcp.SharedMemoryDirectory : null, codec, chunkValues, connect, timeout);
         }

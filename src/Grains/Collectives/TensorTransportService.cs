@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -17,19 +18,26 @@ public sealed class TensorTransportOptions
     /// <c>/dev/shm</c> by default. Links stay sockets where it does not exist.
     /// </summary>
     public string SharedMemoryDirectory { get; set; } = "/dev/shm";
+
+    /// <summary>How long a connection has to finish its link handshake before the silo closes it.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = LinkHandshake.Deadline;
 }
 
 /// <summary>
 /// The silo's listener for direct rank-to-rank tensor traffic. A rank connects to its next rank's
-/// silo, names the connection with a key (job, rank, generation) in a short handshake, and from then
-/// on the socket carries raw gradient bytes. Addresses are exchanged through the grains.
+/// silo and opens the link with <see cref="LinkHandshake"/>: it names the link (job, rank,
+/// generation) and both sides prove the generation's secret, which the job's coordinator gave its
+/// ranks over the grain channel; from then on the socket carries raw gradient bytes. Only links a
+/// rank of this silo expects are answered (an unknown name creates no state and is closed), a
+/// handshake has <see cref="TensorTransportOptions.HandshakeTimeout"/> to finish, and a link that fails its proof is
+/// closed without displacing the real one. Addresses are exchanged through the grains.
 /// </summary>
 public sealed class TensorTransportService(ILocalSiloDetails silo, Microsoft.Extensions.Options.IOptions<TensorTransportOptions> options, ILogger<TensorTransportService> logger) : IDisposable
 {
     /// <summary>Kernel buffer per direction: room for several chunks, so a rank that is adding does not stall its sender.</summary>
     internal const int SocketBufferBytes = 8 << 20;
 
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<Socket>> expected = new();
+    private readonly ConcurrentDictionary<string, Expected> expected = new();
     private readonly Lock startLock = new();
     private TcpListener? listener;
 
@@ -59,21 +67,11 @@ public sealed class TensorTransportService(ILocalSiloDetails silo, Microsoft.Ext
     /// <summary>Where this silo's ranks make shared-memory rings; null when the directory is not there.</summary>
     public string? SharedMemoryDirectory => Directory.Exists(options.Value.SharedMemoryDirectory) ? options.Value.SharedMemoryDirectory : null;
 
-    /// <summary>The connection the previous rank will open under <paramref name="key"/>.</summary>
-    public Task<Socket> Expect(string key) => Slot(key).Task;
+    /// <summary>The connection the previous rank will open under <paramref name="key"/>, proving <paramref name="secret"/>.</summary>
+    public Task<Socket> Expect(string key, byte[] secret) =>
+        expected.GetOrAdd(key, _ => new Expected(secret, new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously))).Link.Task;
 
     public void Dispose() => listener?.Stop();
-
-    /// <summary>Opens the outgoing link to the next rank and names it.</summary>
-    public static async Task<Socket> ConnectAsync(string endpoint, string key, CancellationToken cancel)
-    {
-        var colon = endpoint.LastIndexOf(':');
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = SocketBufferBytes };
-        await socket.ConnectAsync(IPAddress.Parse(endpoint[..colon]), int.Parse(endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), cancel);
-        var name = Encoding.UTF8.GetBytes(key);
-        await socket.SendAsync(BitConverter.GetBytes(name.Length).Concat(name).ToArray(), cancel);
-        return socket;
-    }
 
     private async Task AcceptLoopAsync(TcpListener server)
     {
@@ -95,39 +93,51 @@ public sealed class TensorTransportService(ILocalSiloDetails silo, Microsoft.Ext
 
     private async Task HandshakeAsync(Socket socket)
     {
+        using var deadline = new CancellationTokenSource(options.Value.HandshakeTimeout);
         try
         {
             socket.NoDelay = true;
-            var length = new byte[4];
-            await ReadExactlyAsync(socket, length);
-            var size = BitConverter.ToInt32(length);
-            if (size is <= 0 or > 1024)
+            var size = BitConverter.ToInt32(await LinkHandshake.ReadAsync(socket, 4, deadline.Token));
+            if (size is <= 0 or > LinkHandshake.MaxKeyBytes)
             {
                 throw new InvalidDataException($"bad handshake length {size}");
             }
 
-            var name = new byte[size];
-            await ReadExactlyAsync(socket, name);
-            Slot(Encoding.UTF8.GetString(name)).TrySetResult(socket);
+            var key = Encoding.UTF8.GetString(await LinkHandshake.ReadAsync(socket, size, deadline.Token));
+            if (!expected.TryGetValue(key, out var link) || link.Link.Task.IsCompleted)
+            {
+                // Not (or no longer) expected here: no state for it; a real rank that came early tries again.
+                socket.Dispose();
+                return;
+            }
+
+            var theirs = await LinkHandshake.ReadAsync(socket, LinkHandshake.NonceBytes, deadline.Token);
+            var mine = RandomNumberGenerator.GetBytes(LinkHandshake.NonceBytes);
+            await socket.SendAsync((byte[])[.. mine, .. LinkHandshake.Proof(link.Secret, "listener", key, theirs, mine)], deadline.Token);
+            var proof = await LinkHandshake.ReadAsync(socket, LinkHandshake.MacBytes, deadline.Token);
+            if (!CryptographicOperations.FixedTimeEquals(proof, LinkHandshake.Proof(link.Secret, "connector", key, mine, theirs)))
+            {
+                throw new InvalidDataException($"the link {key} did not prove the job's secret");
+            }
+
+            if (!link.Link.TrySetResult(socket))
+            {
+                throw new InvalidDataException($"the link {key} is already open");
+            }
         }
         catch (Exception e)
         {
-            logger.LogWarning("Tensor connection from {Remote} refused: {Reason}", socket.RemoteEndPoint, e.Message);
+            var reason = e is OperationCanceledException ? $"no handshake within {options.Value.HandshakeTimeout.TotalSeconds:0.#} s" : e.Message;
+            logger.LogWarning("Tensor connection from {Remote} refused: {Reason}", socket.RemoteEndPoint, reason);
             socket.Dispose();
         }
     }
 
-    private TaskCompletionSource<Socket> Slot(string key) =>
-        expected.GetOrAdd(key, _ => new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously));
-
     internal void Forget(string key) => expected.TryRemove(key, out _);
 
-    private static async Task ReadExactlyAsync(Socket socket, byte[] buffer)
-    {
-        for (var read = 0; read < buffer.Length;)
-        {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(read));
-            read += n > 0 ? n : throw new IOException("connection closed during handshake");
-        }
-    }
+    /// <summary>How many links this silo's ranks wait for (what a connection can find here).</summary>
+    internal int Expecting => expected.Count;
+
+    /// <summary>A link a rank of this silo waits for, and the secret its peer must prove.</summary>
+    private sealed record Expected(byte[] Secret, TaskCompletionSource<Socket> Link);
 }

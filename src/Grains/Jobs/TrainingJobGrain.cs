@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using Platform.Grains.Collectives;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Grains.Interfaces.Telemetry;
 using Platform.Grains.Interfaces.Workers;
@@ -114,10 +115,13 @@ public sealed partial class TrainingJobGrain(
         Watch(workers);
         JobCodeFile[]? shipped = code.State.Files.Count > 0 ? [.. code.State.Files] : null;
         var starts = new List<Task>();
+
+        // One secret per start of the ranks: a link of an earlier start (or a guess) cannot prove it.
+        var secret = LinkHandshake.NewSecret();
         for (var rank = 0; rank < workers; rank++)
         {
             var sharing = layout.Take(workers).Count(s => s.Endpoint.Address.Equals(layout[rank].Endpoint.Address));
-            var assignment = new WorkerAssignment(JobId, Job.SpecYaml, rank, workers, Job.CheckpointDir, resumeFrom, Job.Generation, shipped, sharing);
+            var assignment = new WorkerAssignment(JobId, Job.SpecYaml, rank, workers, Job.CheckpointDir, resumeFrom, Job.Generation, shipped, sharing, secret);
             var worker = Worker(rank);
             starts.Add(RankPlacementHint.On(layout[rank], () => worker.StartAsync(assignment)));
         }

@@ -128,7 +128,7 @@ internal sealed partial class WorkerLoop
             return null;
         }
 
-        var position = new RingPosition(assignment.JobId, assignment.Rank, assignment.WorldSize, assignment.Generation);
+        var position = new RingPosition(assignment.JobId, assignment.Rank, assignment.WorldSize, assignment.Generation, Convert.FromHexString(assignment.LinkSecret));
         return RingBuilder.Build(
             position,
             spec.Allreduce.Transport,
