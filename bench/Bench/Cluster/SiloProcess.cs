@@ -55,6 +55,9 @@ public sealed class SiloProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>The silo's process id.</summary>
+    public int ProcessId => process.Id;
+
     public int SiloPort { get; }
 
     public int GatewayPort { get; }
