@@ -62,10 +62,14 @@ internal static class GradientChart
         plot.SavePng(file, Width, Height);
     }
 
-    /// <summary>The weight tensors (one per layer, input to output), or every tensor when none is named <c>.weight</c>.</summary>
+    /// <summary>The weight tensors (one per layer, input to output), or every tensor when none is a weight.</summary>
     private static List<int> Plotted(TelemetrySeries series)
     {
-        var weights = Enumerable.Range(0, series.Layers.Length).Where(i => series.Layers[i].EndsWith(".weight", StringComparison.Ordinal)).ToList();
+        var weights = Weights(series);
         return weights.Count > 0 ? weights : [.. Enumerable.Range(0, series.Layers.Length)];
     }
+
+    /// <summary>The weight tensors, input to output: <c>NAME.weight</c>, and a recurrent layer's <c>NAME.weight_ih_l0</c> and <c>NAME.weight_hh_l0</c>.</summary>
+    internal static List<int> Weights(TelemetrySeries series) =>
+        [.. Enumerable.Range(0, series.Layers.Length).Where(i => series.Layers[i].EndsWith(".weight", StringComparison.Ordinal) || series.Layers[i].Contains(".weight_", StringComparison.Ordinal))];
 }

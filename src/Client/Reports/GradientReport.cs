@@ -56,7 +56,7 @@ internal static class GradientReport
     /// <summary>The first and last weight tensors with their median gradient norms over the run, and how many weight tensors there are; null with fewer than two or no points.</summary>
     public static (string First, double FirstNorm, string Last, double LastNorm, int Layers)? EndLayers(TelemetrySeries series)
     {
-        var weights = Enumerable.Range(0, series.Layers.Length).Where(i => series.Layers[i].EndsWith(".weight", StringComparison.Ordinal)).ToList();
+        var weights = GradientChart.Weights(series);
         return weights.Count < 2 || series.Rows == 0
             ? null
             : (series.Layers[weights[0]], Median(series, weights[0]), series.Layers[weights[^1]], Median(series, weights[^1]), weights.Count);
