@@ -11,7 +11,7 @@ public static class SiloProgram
 {
     public const string Usage =
         "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost|redis] [--redis CONNECTION]\n" +
-        "                     [--storage memory|redis|postgres] [--postgres CONNECTION] [--checkpoint-dir DIR] [--advertise IP] [--metrics-port M (default 9464, 0 = off)]\n" +
+        "                     [--storage memory|redis|postgres] [--postgres CONNECTION] [--checkpoint-dir DIR] [--data-root DIR] [--advertise IP] [--metrics-port M (default 9464, 0 = off)]\n" +
         "                     [--cluster-id ID] [--service-id ID] [--device cpu] [--allow-user-code] [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n" +
         "  --tls-*: mutual TLS for silo and gateway connections: this silo's certificate and key, and the cluster's CA; a peer\n" +
         "           whose certificate that CA did not sign is refused. Without them the cluster is open to anyone who reaches its ports\n" +

@@ -10,6 +10,9 @@ namespace Platform.Spec;
 /// </summary>
 public sealed class JobSpecDocument
 {
+    /// <summary>Spec fields that name files: made absolute by the client, and kept inside a silo's data root.</summary>
+    public static readonly string[] PathFields = ["model.path", "data.dir", "data.train", "data.test", "data.train_labels", "data.test_labels"];
+
     private readonly YamlMappingNode root;
 
     private JobSpecDocument(YamlMappingNode root) => this.root = root;
@@ -98,6 +101,19 @@ public sealed class JobSpecDocument
     /// </summary>
     public JobSpecDocument ResolvePaths(string baseDir, params string[] fields)
     {
+        foreach (var (field, text, parent, key) in SetValues(fields).ToList())
+        {
+            parent.Children[key] = new YamlScalarNode(Path.GetFullPath(text, baseDir)) { Style = ScalarStyle.SingleQuoted };
+        }
+
+        return this;
+    }
+
+    /// <summary>The fields among <paramref name="fields"/> (dotted) that the spec sets, with their text.</summary>
+    public IEnumerable<(string Field, string Value)> Values(params string[] fields) => SetValues(fields).Select(v => (v.Field, v.Text));
+
+    private IEnumerable<(string Field, string Text, YamlMappingNode Parent, YamlScalarNode Key)> SetValues(string[] fields)
+    {
         foreach (var field in fields)
         {
             var keys = field.Split('.');
@@ -107,14 +123,13 @@ public sealed class JobSpecDocument
                 node = node is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
             }
 
-            if (node is YamlMappingNode parent && parent.Children.TryGetValue(new YamlScalarNode(keys[^1]), out var value)
+            var last = new YamlScalarNode(keys[^1]);
+            if (node is YamlMappingNode parent && parent.Children.TryGetValue(last, out var value)
                 && value is YamlScalarNode { Value: { Length: > 0 } text } scalar && !(scalar.Style == ScalarStyle.Plain && text is "~" or "null" or "Null" or "NULL"))
             {
-                parent.Children[new YamlScalarNode(keys[^1])] = new YamlScalarNode(Path.GetFullPath(text, baseDir)) { Style = ScalarStyle.SingleQuoted };
+                yield return (field, text, parent, last);
             }
         }
-
-        return this;
     }
 
     public string ToYaml()

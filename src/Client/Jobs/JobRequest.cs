@@ -11,9 +11,6 @@ namespace Platform.Client.Jobs;
 /// </summary>
 internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, bool Resume, JobCodeFile[]? Code = null)
 {
-    /// <summary>Spec fields that name files: resolved against the working folder before submission, as <c>checkpoint.dir</c> is.</summary>
-    public static readonly string[] PathFields = ["model.path", "data.dir", "data.train", "data.test", "data.train_labels", "data.test_labels"];
-
     public JobSubmission Submission => new(SpecYaml, Resume, Code);
 
     public static JobRequest From(ArgReader args, TimeProvider clock)
@@ -56,7 +53,7 @@ internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, b
             throw new SpecException("", $"the spec file is empty: {file} (set at least model and data; examples/fashion-mlp.yaml is a start)");
         }
 
-        var spec = document.ResolvePaths(Environment.CurrentDirectory, PathFields).Validate();
+        var spec = document.ResolvePaths(Environment.CurrentDirectory, JobSpecDocument.PathFields).Validate();
         var checkpoints = Path.GetFullPath(spec.Checkpoint.Dir);
         document.Set($"checkpoint.dir={Quote(checkpoints)}");
         spec = document.Validate();

@@ -8,5 +8,8 @@ public sealed class JobStorageSettings
 {
     public string? CheckpointRoot { get; init; }
 
+    /// <summary>The folder every data path of a spec must be inside (<c>platform silo --data-root</c>); null: any path.</summary>
+    public string? DataRoot { get; init; }
+
     public string CheckpointDirFor(string jobId, string specDir) => Path.Combine(CheckpointRoot ?? specDir, jobId);
 }

@@ -53,10 +53,20 @@ public sealed partial class TrainingJobGrain(
             return Progress() with { Error = $"job {JobId} already exists ({Job.State.Label()})", FailureKind = FailureKind.BadInput };
         }
 
+        if (SubmissionPolicy.RefuseJobId(JobId) is { } badId)
+        {
+            return Refused(badId);
+        }
+
         JobSpec spec;
         try
         {
-            spec = JobSpecDocument.Parse(submission.SpecYaml).Validate();
+            var document = JobSpecDocument.Parse(submission.SpecYaml);
+            spec = document.Validate();
+            if (storage.DataRoot is { } root && SubmissionPolicy.RefusePaths(document, root, submission.Code is { Length: > 0 }) is { } outside)
+            {
+                return Refused(outside);
+            }
         }
         catch (SpecException e)
         {

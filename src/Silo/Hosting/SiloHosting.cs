@@ -58,7 +58,11 @@ public static class SiloHosting
             silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (TimeSpan.FromSeconds(2), 3));
             silo.AddPlatformGrains(
                 jobs => AddJobStorage(jobs, options),
-                new JobStorageSettings { CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null },
+                new JobStorageSettings
+                {
+                    CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null,
+                    DataRoot = options.DataRoot is { } data ? Path.GetFullPath(data) : null,
+                },
                 new UserCodePolicy { Allowed = options.AllowUserCode });
         });
         // A stopping silo drains its ranks (a checkpoint, then the job moves them) before it goes.

@@ -29,6 +29,9 @@ public sealed class SiloOptions
     /// <summary>Root folder for every job's checkpoints (a shared volume on a cluster); default: the spec's <c>checkpoint.dir</c>.</summary>
     public string? CheckpointDir { get; set; }
 
+    /// <summary>The folder every data path of a submitted spec must be inside (<c>--data-root</c>); null: any path the silo can read.</summary>
+    public string? DataRoot { get; set; }
+
     /// <summary>Redis connection string for <c>--clustering redis</c> and <c>--storage redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
     public string? Redis { get; set; }
 
@@ -95,6 +98,7 @@ public sealed class SiloOptions
             Clustering = Kind(args, "clustering", ClusteringKind.Localhost),
             Storage = Kind(args, "storage", StorageKind.Memory),
             CheckpointDir = args.Value("checkpoint-dir"),
+            DataRoot = args.Value("data-root"),
             Redis = args.Value("redis"),
             Postgres = args.Value("postgres"),
             Device = args.Value("device") ?? "cpu",
@@ -136,9 +140,12 @@ public sealed class SiloOptions
             throw new UsageException($"{args.Source("redis")} applies only with --clustering redis or --storage redis");
         }
 
-        if (CheckpointDir is { } dir && !Directory.Exists(dir))
+        foreach (var (option, folder) in new[] { ("checkpoint-dir", CheckpointDir), ("data-root", DataRoot) })
         {
-            throw new UsageException($"{args.Source("checkpoint-dir")}: folder {dir} does not exist");
+            if (folder is not null && !Directory.Exists(folder))
+            {
+                throw new UsageException($"{args.Source(option)}: folder {folder} does not exist");
+            }
         }
 
         if (Device != "cpu")
