@@ -13,7 +13,7 @@ public sealed class KustomizeTests
     // The silo's defaults (src/Silo/Hosting/SiloOptions.cs), which this project cannot reference.
     private const int SiloPort = 11111, GatewayPort = 30000, MetricsPort = 9464;
 
-    public static TheoryData<string> Overlays() => ["cpu", "gpu"];
+    public static TheoryData<string> Overlays() => ["cpu", "gpu", "cpu-tls", "cpu-cert-manager"];
 
     [Theory]
     [MemberData(nameof(Overlays))]

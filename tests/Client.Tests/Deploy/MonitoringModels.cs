@@ -5,7 +5,7 @@ namespace Platform.Client.Tests.Deploy;
 
 /// <summary>
 /// The Prometheus Operator resources deploy/k8s uses, typed for strict loading: the fields of
-/// monitoring.coreos.com/v1 that the manifests set. A manifest setting any other field fails to
+/// monitoring.coreos.com/v1 that the manifests set (and cert-manager's, in CertManagerModels.cs). A manifest setting any other field fails to
 /// load until it is modelled here, after the operator's API reference.
 /// </summary>
 internal static class MonitoringModels
@@ -14,6 +14,8 @@ internal static class MonitoringModels
     {
         ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(ServiceMonitor),
         ["monitoring.coreos.com/v1/PrometheusRule"] = typeof(PrometheusRule),
+        ["cert-manager.io/v1/Certificate"] = typeof(Certificate),
+        ["cert-manager.io/v1/Issuer"] = typeof(Issuer),
     };
 }
 
