@@ -44,6 +44,8 @@ public static class Cli
                                  step time with per-layer telemetry on against off (MLP and CNN)
           bench data [--mb S] [--runs R] [--json FILE]
                                  epochs/s reading a memory-mapped npy file against the same data in memory
+          bench tls [--mb S] [--steps N] [--runs R] [--json FILE]
+                                 allreduce time and a 2-rank job's samples/s on a mutual-TLS cluster against a plain one
 
         with --cluster, also --tls-cert PEM --tls-key PEM --tls-ca PEM (or PLATFORM_TLS_CERT, _KEY, _CA): mutual TLS
                                  with silos started with them (see README, "Mutual TLS")

@@ -72,7 +72,8 @@ public sealed class AllreduceBenchmark(string platformDll, int workers, int mega
 
     private double BusBw(double seconds) => AlgBw(seconds) * 2 * (workers - 1) / workers;
 
-    private async Task<double> RingAsync(IClusterClient grains, IReadOnlyList<SiloAddress> hosts, string transport, bool sharedMemory)
+    /// <summary>The median seconds of one allreduce (the slowest rank's) over <paramref name="transport"/> between ranks on <paramref name="hosts"/>.</summary>
+    internal async Task<double> RingAsync(IClusterClient grains, IReadOnlyList<SiloAddress> hosts, string transport, bool sharedMemory)
     {
         var bench = $"allreduce-{transport}-{Guid.NewGuid():N}";
         var ranks = Enumerable.Range(0, workers).Select(r => grains.GetGrain<IAllreduceBenchGrain>($"{bench}/{r}")).ToList();

@@ -26,8 +26,9 @@ internal static class BenchCommand
             "scaling" => await ScalingAsync(reader),
             "telemetry" => await TelemetryAsync(reader),
             "data" => await DataAsync(reader),
+            "tls" => await TlsAsync(reader),
             "tcp-peer" => await TcpPeerAsync(reader),
-            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce, scaling, telemetry, data)"),
+            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce, scaling, telemetry, data, tls)"),
         };
     }
 
@@ -150,6 +151,30 @@ internal static class BenchCommand
         doc["ratio"] = ratio;
         await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"telemetry ratio {ratio:0.000} (worst model)"));
         await WriteJsonAsync(json, doc);
+        return Cli.Ok;
+    }
+
+    private static async Task<int> TlsAsync(ArgReader reader)
+    {
+        var megabytes = reader.Int("mb", min: 1) ?? 16;
+        var steps = reader.Int("steps", min: 10) ?? 200;
+        var runs = reader.Int("runs", min: 1) ?? 3;
+        var json = reader.Value("json");
+        reader.Done(maxPositionals: 1);
+
+        var r = await new Bench.Tls.TlsBenchmark(PlatformDll, megabytes, steps, runs, Console.Error).RunAsync();
+        await Console.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"mutual TLS against plain, 2 silo processes each, median of {runs} paired runs: allreduce {megabytes} MB over orleans messages x{r.OrleansTimeRatio:0.000} the time, over direct tcp links x{r.TcpTimeRatio:0.000}; a 2-rank fashion MLP job ({steps} steps) x{r.JobThroughputRatio:0.000} the samples/s"));
+        await WriteJsonAsync(json, new JsonObject
+        {
+            ["orleans_time_ratio"] = r.OrleansTimeRatio,
+            ["tcp_time_ratio"] = r.TcpTimeRatio,
+            ["job_throughput_ratio"] = r.JobThroughputRatio,
+            ["megabytes"] = r.Megabytes,
+            ["steps"] = r.Steps,
+            ["runs"] = r.Runs,
+        });
         return Cli.Ok;
     }
 
