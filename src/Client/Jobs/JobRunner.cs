@@ -89,7 +89,8 @@ internal static class JobRunner
         CultureInfo.InvariantCulture,
         $"{s.Status.Label()}: {s.Steps} steps ({s.Epochs:0.##} epochs) in {s.TrainSeconds:0.0} s, train loss {Figure(s.FinalTrainLoss, "0.0000")}, test accuracy {Figure(s.TestAccuracy, "0.0000")}, {s.SamplesPerSecond:N0} samples/s, parameter L2 {Figure(s.ParameterL2, "0.######")}");
 
-    private static string Figure(double value, string format) =>
+    /// <summary>A figure in <paramref name="format"/>, or "n/a" when it does not exist (NaN, infinite).</summary>
+    internal static string Figure(double value, string format) =>
         double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 }
 

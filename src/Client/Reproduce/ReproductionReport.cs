@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Platform.Grains.Interfaces.Jobs;
 using Platform.Grains.Interfaces.Telemetry;
+using Platform.Client.Jobs;
 using Platform.Client.Reports;
 
 namespace Platform.Client.Reproduce;
@@ -34,7 +35,7 @@ internal static class ReproductionReport
     {
         var s = r.Summary;
         var accuracy = s is null ? $"not run: {r.Error}"
-            : s.Status == JobState.Completed ? Figure(s.TestAccuracy, "0.0000")
+            : s.Status == JobState.Completed ? JobRunner.Figure(s.TestAccuracy, "0.0000")
             : $"{s.Status.Label()}{(s.Error is { } e ? $": {e}" : "")}";
         var gradient = r.Series is { } series && GradientReport.EndLayers(series) is var (_, first, _, last, layers)
             ? string.Create(CultureInfo.InvariantCulture, $"{first:0.0e0} / {last:0.0e0} ({layers} layers)")
@@ -43,12 +44,12 @@ internal static class ReproductionReport
         {
             r.Row.Label,
             accuracy,
-            s is null ? "" : Figure(s.FinalTrainLoss, "0.0000"),
+            s is null ? "" : JobRunner.Figure(s.FinalTrainLoss, "0.0000"),
             s?.Steps.ToString(CultureInfo.InvariantCulture) ?? "",
             s is null ? "" : Counts(s.Findings),
             s is null ? "" : Counts(s.Remedies),
             gradient,
-            s is null ? "" : Figure(s.TrainSeconds, "0"),
+            s is null ? "" : JobRunner.Figure(s.TrainSeconds, "0"),
             r.Picture is { } p ? $"[png]({p})" : "",
         };
         return $"| {string.Join(" | ", cells.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))} |";
@@ -73,7 +74,4 @@ internal static class ReproductionReport
         var digits = new string([.. a.Detail.Skip(marker.Length).TakeWhile(char.IsAsciiDigit)]);
         return digits.Length > 0 ? int.Parse(digits, CultureInfo.InvariantCulture) : 1;
     }
-
-    private static string Figure(double value, string format) =>
-        double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 }
