@@ -44,7 +44,7 @@ internal static class ReproductionReport
         {
             r.Row.Label,
             accuracy,
-            s is null ? "" : JobRunner.Figure(s.FinalTrainLoss, "0.0000"),
+            s is null ? "" : JobRunner.Figure(s.FinalTrainLoss, Math.Abs(s.FinalTrainLoss) < 1e6 ? "0.0000" : "0.00e0"),
             s?.Steps.ToString(CultureInfo.InvariantCulture) ?? "",
             s is null ? "" : Counts(s.Findings),
             s is null ? "" : Counts(s.Remedies),
