@@ -33,6 +33,9 @@ internal static class SummaryWriter
         ["loss_history"] = new JsonArray([.. s.LossHistory.Select(Number)]),
         ["validation_history"] = s.Validations.IsDefaultOrEmpty ? null : new JsonArray([.. s.Validations.Select(v => (JsonNode)new JsonArray(v.Step, Number(v.Loss), Number(v.Accuracy)))]),
         ["best_validation"] = s.Validations.IsDefaultOrEmpty ? null : Best(s),
+        ["gradient_noise_scale"] = s.GradientNoiseScale is { } noise ? Number(noise) : null,
+        ["gradient_noise_scale_history"] = s.GradientNoiseScaleHistory.IsDefaultOrEmpty ? null : new JsonArray([.. s.GradientNoiseScaleHistory.Select(p => (JsonNode)new JsonArray(p.Step, Number(p.Value)))]),
+        ["advice"] = s.Advice is { } a ? new JsonObject { ["critical_batch"] = a.CriticalBatch, ["batch"] = a.Batch, ["text"] = a.Text } : null,
     };
 
     /// <summary>The evaluation of lowest validation loss, and whether the run ended with its weights.</summary>

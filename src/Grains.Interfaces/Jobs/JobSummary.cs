@@ -35,6 +35,18 @@ public sealed record JobSummary(
     /// <summary>The step of the best evaluation when its weights were put back at the end (<c>eval.keep_best</c>).</summary>
     [Id(23)]
     public int? KeptStep { get; init; }
+
+    /// <summary>The last smoothed gradient noise scale B_simple; null with one rank.</summary>
+    [Id(24)]
+    public double? GradientNoiseScale { get; init; }
+
+    /// <summary>The smoothed noise scale, sampled every few steps.</summary>
+    [Id(25)]
+    public ImmutableArray<NoiseScalePoint> GradientNoiseScaleHistory { get; init; } = [];
+
+    /// <summary>What the noise scale says of the batch size; null for a job that did not finish.</summary>
+    [Id(26)]
+    public BatchAdvice? Advice { get; init; }
 }
 
 /// <summary>

@@ -48,7 +48,28 @@ public sealed record WorkerOutcome(
     /// <summary>The step of the best evaluation whose weights the run ended with (<c>eval.keep_best</c>), if they were put back.</summary>
     [Id(15)]
     public int? KeptStep { get; init; }
+
+    /// <summary>The last smoothed gradient noise scale; null with one rank.</summary>
+    [Id(16)]
+    public double? NoiseScale { get; init; }
+
+    /// <summary>The smoothed noise scale, sampled every few steps.</summary>
+    [Id(17)]
+    public ImmutableArray<NoiseScalePoint> NoiseScaleHistory { get; init; } = [];
 }
+
+/// <summary>The smoothed gradient noise scale after update <see cref="Step"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record NoiseScalePoint(
+    [property: Id(0)] int Step,
+    [property: Id(1)] double Value);
+
+/// <summary>What the noise scale says of the job's batch size: the critical batch it measured, the batch trained with, and the advice in words.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BatchAdvice(
+    [property: Id(0)] int? CriticalBatch,
+    [property: Id(1)] int Batch,
+    [property: Id(2)] string Text);
 
 /// <summary>One periodic evaluation on the held-out validation samples, after update <see cref="Step"/>.</summary>
 [GenerateSerializer, Immutable]

@@ -35,6 +35,9 @@ internal static class SummaryBuilder
         {
             Validations = outcome?.Validations is { IsDefault: false } v ? v : [],
             KeptStep = outcome?.KeptStep,
+            GradientNoiseScale = outcome?.NoiseScale,
+            GradientNoiseScaleHistory = outcome?.NoiseScaleHistory is { IsDefault: false } n ? n : [],
+            Advice = outcome is null ? null : BatchAdvisor.Advise(record.SpecYaml, record.Workers, outcome.NoiseScale, outcome.NoiseScaleHistory.IsDefault ? [] : outcome.NoiseScaleHistory),
         };
     }
 }

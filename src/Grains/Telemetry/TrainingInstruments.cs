@@ -49,6 +49,7 @@ public sealed class TrainingInstruments
         Job(meter, "training.grad_norm", "Global L2 norm of the averaged gradient.", j => j.Latest.GlobalGradNorm);
         Job(meter, "training.grad_norm.applied", "Global L2 norm of the gradient the optimizer applied, after clipping and layer scaling (0 for a skipped update).", j => j.Latest.AppliedGradNorm);
         meter.CreateObservableGauge("training.validation.loss", () => Measure(j => j.Validation is { } v ? [(null, v.Loss)] : []), description: "Loss on the held-out validation samples at the latest periodic evaluation (eval.interval).");
+        meter.CreateObservableGauge("training.gradient_noise_scale", () => Measure(j => j.Latest.NoiseScale is { } b ? [(null, b)] : []), description: "Smoothed gradient noise scale B_simple = tr(Sigma)/|G|^2, the critical batch's estimate, from each rank's gradient against their average (2 or more ranks).");
         meter.CreateObservableGauge("training.validation.accuracy", () => Measure(j => j.Validation is { } v ? [(null, v.Accuracy)] : []), description: "Accuracy on the held-out validation samples at the latest periodic evaluation.");
         Job(meter, "training.learning_rate", "Learning rate of the latest step.", j => j.Latest.LearningRate);
         Job(meter, "training.step", "Latest completed step.", j => j.Latest.Step);

@@ -69,6 +69,8 @@ internal sealed partial class WorkerLoop
             Generation = assignment.Generation,
             Validations = [.. session.Validations.Select(v => new ValidationPoint(v.Step, v.Loss, v.Accuracy))],
             KeptStep = kept,
+            NoiseScale = session.NoiseScale,
+            NoiseScaleHistory = [.. session.NoiseScaleHistory.Select(p => new NoiseScalePoint(p.Step, p.Value))],
         };
     }
 }

@@ -34,6 +34,7 @@ public sealed partial class TrainingSession : IDisposable
     private readonly BucketedExchange? buckets;
     private List<float> losses = [];
     private readonly ValidationSet? validation;
+    private readonly NoiseScaleEstimator? noise;
 
     /// <summary>
     /// A replica of rank <paramref name="rank"/> of <paramref name="worldSize"/>; <paramref name="code"/> is the
@@ -63,7 +64,8 @@ public sealed partial class TrainingSession : IDisposable
         PublishedLayout = spec.Telemetry.Enabled ? Layout : TelemetryLayout.None;
         health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout, spec.Eval, spec.Optimizer.Lr) : null;
         validation = spec.Eval.Enabled ? new ValidationSet(spec.Eval, data.Train.Count, parameters) : null;
-        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + ValidationSet.Extras(validation) + 3);
+        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + ValidationSet.Extras(validation) + 4);
+        noise = worldSize > 1 && statistics is not null ? new NoiseScaleEstimator() : null;
         if (worldSize > 1 && spec.Allreduce.BucketKb > 0)
         {
             buckets = new BucketedExchange(gradients, new BackwardSignals(model.Module, parameters), spec.Allreduce.BucketKb * 256);
@@ -151,9 +153,11 @@ public sealed partial class TrainingSession : IDisposable
         Phases.Mark(StepPhase.Backward);
 
         // The extras ride along with the gradients: activation figures, the last evaluation's sums
-        // (so every rank reads the same validation figures), the stop and pause requests, then the loss.
+        // (so every rank reads the same validation figures), this rank's squared gradient norm, the
+        // stop and pause requests, then the loss.
         var figures = activations?.Read() ?? [];
-        var extras = new float[figures.Length + ValidationSet.Extras(validation) + 3];
+        var extras = new float[figures.Length + ValidationSet.Extras(validation) + 4];
+        extras[^4] = noise is null ? 0f : LocalGradientSquared();
         figures.CopyTo(extras, 0);
         validation?.Write(extras, figures.Length);
         extras[^3] = requestStop ? 1f : 0f;
@@ -182,6 +186,11 @@ public sealed partial class TrainingSession : IDisposable
         }
 
         var before = statistics?.BeforeUpdate();
+        if (before is { } measured)
+        {
+            EstimateNoise(extras[^4], measured.GlobalNorm, (int)x.shape[0]);
+        }
+
         Phases.Mark(StepPhase.Statistics);
         var value = extras[^1];
         var (stopAgreed, pauseAgreed) = (extras[^3] > 0f, extras[^2] > 0f);
@@ -207,6 +216,7 @@ public sealed partial class TrainingSession : IDisposable
             samples * WorldSize)
         {
             Validation = validated,
+            NoiseScale = noise?.Value,
         };
 
         // The health policy decides before the optimizer touches the weights.

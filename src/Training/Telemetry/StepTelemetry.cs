@@ -29,6 +29,9 @@ public sealed record StepTelemetry(
     /// <summary>Global norm of the gradient the optimizer applied, after clipping and layer scaling; 0 when the update was skipped.</summary>
     public double AppliedGradNorm { get; init; }
 
+    /// <summary>The smoothed gradient noise scale after this step's figures; null with one rank.</summary>
+    public double? NoiseScale { get; init; }
+
     /// <summary>Whether the health policy skipped this step's update.</summary>
     public bool Skipped { get; init; }
 
