@@ -116,7 +116,7 @@ public sealed partial class HealthMonitor
         d.LrScale = lrScale;
     }
 
-    /// <summary>Per tensor: the factor that brings a vanishing layer's step to the trust ratio of its weights.</summary>
+    /// <summary>Per tensor: the factor that brings a vanishing layer's weight step to the trust ratio of its norm (biases keep 1).</summary>
     private float[] LayerScales(StepTelemetry t, IReadOnlyList<string> layers)
     {
         var r = spec.Remedies;

@@ -18,7 +18,6 @@ public sealed partial class HealthMonitor
     private readonly HealthSpec spec;
     private readonly TelemetryLayout layout;
     private readonly int[] weights;
-    private readonly int[] layerOf;
     private readonly SpikeDetector spikes;
     private readonly VanishingCheck vanishing;
     private readonly LossPlateauCheck plateau;
@@ -52,8 +51,6 @@ public sealed partial class HealthMonitor
         var weightIndices = Enumerable.Range(0, names.Count).Where(i => names[i].EndsWith(".weight", StringComparison.Ordinal)).ToArray();
         weights = weightIndices.Length > 0 ? weightIndices : [.. Enumerable.Range(0, names.Count)];
 
-        // Every tensor belongs to the weight tensor of its module (layers.3.bias -> layers.3.weight), by parameter index.
-        layerOf = [.. names.Select(n => weights.FirstOrDefault(w => Prefix(names[w]) == Prefix(n), -1))];
         spikes = new SpikeDetector(spec.Exploding.Alpha, spec.Exploding.ZThreshold, spec.Exploding.Warmup);
         vanishing = new VanishingCheck(spec.Vanishing, layout, weights);
         plateau = new LossPlateauCheck(spec.Loss);
@@ -204,8 +201,6 @@ public sealed partial class HealthMonitor
         episodes.Add(d.Records, new HealthRecord(step, kind, name, layers, value, threshold, detail), cause);
 
     private string[] Names(Func<int, bool> where) => [.. Enumerable.Range(0, layout.Layers.Count).Where(where).Select(i => layout.Layers[i])];
-
-    private static string Prefix(string name) => name.LastIndexOf('.') is var dot and > 0 ? name[..dot] : name;
 
     private static string Describe(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
 }
