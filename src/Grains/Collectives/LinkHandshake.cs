@@ -30,7 +30,7 @@ internal static class LinkHandshake
     public static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The proof of <paramref name="role"/> ("listener" or "connector") for link <paramref name="key"/> over the two nonces.</summary>
-    public static byte[] Proof(byte[] secret, string role, string key, byte[] first, byte[] second) =>
+    internal static byte[] Proof(byte[] secret, string role, string key, byte[] first, byte[] second) =>
         HMACSHA256.HashData(secret, (byte[])[.. Encoding.UTF8.GetBytes($"platform tensor link/{role}/{key}/"), .. first, .. second]);
 
     /// <summary>
@@ -39,8 +39,7 @@ internal static class LinkHandshake
     /// </summary>
     public static async Task<Socket> ConnectAsync(string endpoint, string key, byte[] secret, TimeSpan within, CancellationToken cancel)
     {
-        var colon = endpoint.LastIndexOf(':');
-        var address = new IPEndPoint(IPAddress.Parse(endpoint[..colon]), int.Parse(endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        var address = IPEndPoint.Parse(endpoint);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         deadline.CancelAfter(within);
         while (true)
@@ -56,7 +55,6 @@ internal static class LinkHandshake
                 var theirs = answer[..NonceBytes];
                 if (!CryptographicOperations.FixedTimeEquals(answer[NonceBytes..], Proof(secret, "listener", key, mine, theirs)))
                 {
-                    socket.Dispose();
                     throw new InvalidDataException($"the silo at {endpoint} did not prove the job's link secret for {key}: not the next rank's silo");
                 }
 
@@ -88,6 +86,34 @@ internal static class LinkHandshake
                 throw TimedOut(endpoint, key, within);
             }
         }
+    }
+
+    /// <summary>
+    /// The listening side: reads the link's name and, when <paramref name="secretOf"/> has a secret for
+    /// it, answers with a nonce and its proof and checks the connector's; returns the name of a proven
+    /// link, null for a name not expected here (nothing is sent), and throws when the proof fails.
+    /// </summary>
+    public static async Task<string?> AnswerAsync(Socket socket, Func<string, byte[]?> secretOf, CancellationToken cancel)
+    {
+        var size = BitConverter.ToInt32(await ReadAsync(socket, 4, cancel));
+        if (size is <= 0 or > MaxKeyBytes)
+        {
+            throw new InvalidDataException($"bad handshake length {size}");
+        }
+
+        var key = Encoding.UTF8.GetString(await ReadAsync(socket, size, cancel));
+        if (secretOf(key) is not { } secret)
+        {
+            return null;
+        }
+
+        var theirs = await ReadAsync(socket, NonceBytes, cancel);
+        var mine = RandomNumberGenerator.GetBytes(NonceBytes);
+        await socket.SendAsync((byte[])[.. mine, .. Proof(secret, "listener", key, theirs, mine)], cancel);
+        var proof = await ReadAsync(socket, MacBytes, cancel);
+        return CryptographicOperations.FixedTimeEquals(proof, Proof(secret, "connector", key, mine, theirs))
+            ? key
+            : throw new InvalidDataException($"the link {key} did not prove the job's secret");
     }
 
     private static TimeoutException TimedOut(string endpoint, string key, TimeSpan within) =>

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Platform.Grains.Collectives;
@@ -97,30 +95,15 @@ public sealed class TensorTransportService(ILocalSiloDetails silo, Microsoft.Ext
         try
         {
             socket.NoDelay = true;
-            var size = BitConverter.ToInt32(await LinkHandshake.ReadAsync(socket, 4, deadline.Token));
-            if (size is <= 0 or > LinkHandshake.MaxKeyBytes)
-            {
-                throw new InvalidDataException($"bad handshake length {size}");
-            }
-
-            var key = Encoding.UTF8.GetString(await LinkHandshake.ReadAsync(socket, size, deadline.Token));
-            if (!expected.TryGetValue(key, out var link) || link.Link.Task.IsCompleted)
+            var key = await LinkHandshake.AnswerAsync(socket, k => expected.TryGetValue(k, out var waiting) && !waiting.Link.Task.IsCompleted ? waiting.Secret : null, deadline.Token);
+            if (key is null)
             {
                 // Not (or no longer) expected here: no state for it; a real rank that came early tries again.
                 socket.Dispose();
                 return;
             }
 
-            var theirs = await LinkHandshake.ReadAsync(socket, LinkHandshake.NonceBytes, deadline.Token);
-            var mine = RandomNumberGenerator.GetBytes(LinkHandshake.NonceBytes);
-            await socket.SendAsync((byte[])[.. mine, .. LinkHandshake.Proof(link.Secret, "listener", key, theirs, mine)], deadline.Token);
-            var proof = await LinkHandshake.ReadAsync(socket, LinkHandshake.MacBytes, deadline.Token);
-            if (!CryptographicOperations.FixedTimeEquals(proof, LinkHandshake.Proof(link.Secret, "connector", key, mine, theirs)))
-            {
-                throw new InvalidDataException($"the link {key} did not prove the job's secret");
-            }
-
-            if (!link.Link.TrySetResult(socket))
+            if (!expected.TryGetValue(key, out var link) || !link.Link.TrySetResult(socket))
             {
                 throw new InvalidDataException($"the link {key} is already open");
             }
