@@ -22,10 +22,10 @@ internal sealed record ClusterAddress(IReadOnlyList<IPEndPoint> Gateways, string
     {
         var clusterId = Id(reader, "cluster-id");
         var serviceId = Id(reader, "service-id");
-        var tls = ClusterTls.From(reader, processEnvironment: true);
         if (reader.Value("cluster") is not { } gateways)
         {
-            if (tls is not null && TlsPaths.Options.Any(o => reader.Value(o) is not null))
+            // PLATFORM_TLS_* set for cluster commands are not read (nor their files loaded) without one.
+            if (TlsPaths.Options.Any(o => reader.Value(o) is not null))
             {
                 throw new UsageException("--tls-cert, --tls-key and --tls-ca secure the connection --cluster makes; pass --cluster too");
             }
@@ -43,7 +43,7 @@ internal sealed record ClusterAddress(IReadOnlyList<IPEndPoint> Gateways, string
             return null;
         }
 
-        return new ClusterAddress(Endpoints.ParseList(gateways, "--cluster"), clusterId ?? DefaultId, serviceId ?? DefaultId, tls);
+        return new ClusterAddress(Endpoints.ParseList(gateways, "--cluster"), clusterId ?? DefaultId, serviceId ?? DefaultId, ClusterTls.From(reader, processEnvironment: true));
     }
 
     private static string? Id(ArgReader reader, string option)

@@ -85,5 +85,6 @@ internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, b
         return latest?.Name ?? throw new UsageException($"--resume: no checkpointed job of '{stem}' in {checkpoints}; pass --job-id");
     }
 
-    private static string Quote(string text) => $"'{text.Replace("'", "''", StringComparison.Ordinal)}'";
+    /// <summary>A text as a single-quoted YAML scalar, for <c>--set</c> values that hold paths.</summary>
+    internal static string Quote(string text) => $"'{text.Replace("'", "''", StringComparison.Ordinal)}'";
 }

@@ -103,6 +103,6 @@ internal sealed record ReproductionRow(string Group, string Label, string Spec, 
             document.Set(assignment);
         }
 
-        return document.Set($"checkpoint.dir='{checkpoints.Replace("'", "''", StringComparison.Ordinal)}'");
+        return document.Set($"checkpoint.dir={Jobs.JobRequest.Quote(checkpoints)}");
     }
 }

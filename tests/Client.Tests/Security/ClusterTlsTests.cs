@@ -65,6 +65,19 @@ public sealed class ClusterTlsTests : IClassFixture<ClusterTlsTests.TlsCluster>
         Assert.Contains("error: the silo could not start or join the cluster", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TLS_options_without_a_cluster_are_refused_and_TLS_variables_are_not_read_without_one()
+    {
+        var (exit, _, stderr) = await PlatformProcess.RunAsync(work, "train", Repo.Example("fashion-mlp.yaml"), "--steps", "5", "--tls-cert", "a.pem");
+        Assert.Equal(2, exit);
+        Assert.Contains("secure the connection --cluster makes; pass --cluster too", stderr, StringComparison.Ordinal);
+
+        // Variables set for cluster commands do not stop a job trained in this process, even when their files are gone.
+        var environment = new Dictionary<string, string> { ["PLATFORM_TLS_CERT"] = "/gone.pem", ["PLATFORM_TLS_KEY"] = "/gone.key", ["PLATFORM_TLS_CA"] = "/gone-ca.pem" };
+        var local = await PlatformProcess.RunAsync(work, environment, "train", Repo.Example("fashion-mlp.yaml"), "--steps", "5", "--set", "data.limit=640");
+        Assert.True(local.Exit == 0, local.Stderr);
+    }
+
     /// <summary>Two silo processes with the cluster's silo certificate, shared by the tests above.</summary>
     public sealed class TlsCluster : IAsyncLifetime
     {
