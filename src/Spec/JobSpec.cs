@@ -25,6 +25,9 @@ public sealed record JobSpec(
     /// <summary>Periodic validation during training; off unless <c>eval.interval</c> is set.</summary>
     public EvalSpec Eval { get; init; } = EvalSpec.Off;
 
+    /// <summary>A global batch that grows toward the measured critical batch; off unless <c>adaptive_batch.enabled</c>.</summary>
+    public AdaptiveBatchSpec AdaptiveBatch { get; init; } = AdaptiveBatchSpec.Off;
+
     internal static JobSpec Read(SpecNode root)
     {
         var spec = new JobSpec(
@@ -49,6 +52,7 @@ public sealed record JobSpec(
             Elastic: ElasticSpec.Read(root, root.Int("workers", 1, min: 1, max: 1024)))
         {
             Eval = EvalSpec.Read(root.Section("eval")),
+            AdaptiveBatch = AdaptiveBatchSpec.Read(root.Section("adaptive_batch"), root.Int("batch_size", 128, min: 1)),
         };
         root.RejectUnknownKeys();
         spec.CheckCombinations();
@@ -67,6 +71,7 @@ public sealed record JobSpec(
             throw new SpecException("batch_size", $"must be divisible by workers ({Workers}) so every rank gets the same share (got {BatchSize})");
         }
 
+        CheckAdaptiveBatch();
         if (Elastic is not null && Placement.RanksPerSilo == 0)
         {
             throw new SpecException("elastic", "needs placement.ranks_per_silo > 0: without a limit every rank always fits, so the world size never changes");
@@ -85,6 +90,40 @@ public sealed record JobSpec(
         if (Data.Dataset == "adding" && Model.Kind == "cnn")
         {
             throw new SpecException("data.dataset", "adding is a sequence task; use model.kind rnn or mlp");
+        }
+    }
+
+    private void CheckAdaptiveBatch()
+    {
+        var adaptive = AdaptiveBatch;
+        if (!adaptive.Enabled)
+        {
+            return;
+        }
+
+        if (Steps is not null)
+        {
+            throw new SpecException("adaptive_batch.enabled", "set epochs, not steps: the batch changes during the run, so its length is counted in samples");
+        }
+
+        if (Workers < 2)
+        {
+            throw new SpecException("adaptive_batch.enabled", "needs workers >= 2: the noise scale it follows compares each rank's gradient with the averaged one");
+        }
+
+        if (!Health.Enabled && !Telemetry.Enabled)
+        {
+            throw new SpecException("adaptive_batch.enabled", "needs health or telemetry on: the noise scale comes from the per-step gradient statistics");
+        }
+
+        if (adaptive.Max < BatchSize)
+        {
+            throw new SpecException("adaptive_batch.max", $"must be at least batch_size ({BatchSize}), got {adaptive.Max}");
+        }
+
+        if (adaptive.Max % Workers != 0)
+        {
+            throw new SpecException("adaptive_batch.max", $"must be divisible by workers ({Workers}) so every rank gets the same share (got {adaptive.Max})");
         }
     }
 }

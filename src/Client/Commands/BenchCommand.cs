@@ -13,7 +13,7 @@ using Platform.Silo.CommandLine;
 namespace Platform.Client.Commands;
 
 /// <summary><c>platform bench NAME</c>: runs a benchmark, prints its figures, optionally writes them as JSON.</summary>
-internal static class BenchCommand
+internal static partial class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
@@ -27,8 +27,9 @@ internal static class BenchCommand
             "telemetry" => await TelemetryAsync(reader),
             "data" => await DataAsync(reader),
             "tls" => await TlsAsync(reader),
+            "adaptive-batch" => await AdaptiveBatchAsync(reader),
             "tcp-peer" => await TcpPeerAsync(reader),
-            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce, scaling, telemetry, data, tls)"),
+            _ => throw new UsageException($"unknown benchmark '{name}' (expected: overhead, allreduce, scaling, telemetry, data, tls, adaptive-batch)"),
         };
     }
 

@@ -35,6 +35,7 @@ internal static class SummaryWriter
         ["best_validation"] = s.Validations.IsDefaultOrEmpty ? null : Best(s),
         ["gradient_noise_scale"] = s.GradientNoiseScale is { } noise ? Number(noise) : null,
         ["gradient_noise_scale_history"] = s.GradientNoiseScaleHistory.IsDefaultOrEmpty ? null : new JsonArray([.. s.GradientNoiseScaleHistory.Select(p => (JsonNode)new JsonArray(p.Step, Number(p.Value)))]),
+        ["batch_schedule"] = s.BatchSchedule.IsDefaultOrEmpty ? null : new JsonArray([.. s.BatchSchedule.Select(b => (JsonNode)new JsonArray(b.Step, b.Batch))]),
         ["advice"] = s.Advice is { } a ? new JsonObject { ["critical_batch"] = a.CriticalBatch, ["batch"] = a.Batch, ["text"] = a.Text } : null,
     };
 

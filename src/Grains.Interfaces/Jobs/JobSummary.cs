@@ -47,6 +47,10 @@ public sealed record JobSummary(
     /// <summary>What the noise scale says of the batch size; null for a job that did not finish.</summary>
     [Id(26)]
     public BatchAdvice? Advice { get; init; }
+
+    /// <summary>The global batch from each update where it changed (<c>adaptive_batch</c>), from the start; empty for a job that did not finish.</summary>
+    [Id(27)]
+    public ImmutableArray<BatchStep> BatchSchedule { get; init; } = [];
 }
 
 /// <summary>

@@ -56,7 +56,17 @@ public sealed record WorkerOutcome(
     /// <summary>The smoothed noise scale, sampled every few steps.</summary>
     [Id(17)]
     public ImmutableArray<NoiseScalePoint> NoiseScaleHistory { get; init; } = [];
+
+    /// <summary>The global batch after each update where it changed (<c>adaptive_batch</c>), from the start.</summary>
+    [Id(18)]
+    public ImmutableArray<BatchStep> BatchSchedule { get; init; } = [];
 }
+
+/// <summary>From update <see cref="Step"/> on (0: the start) the global batch was <see cref="Batch"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BatchStep(
+    [property: Id(0)] int Step,
+    [property: Id(1)] int Batch);
 
 /// <summary>The smoothed gradient noise scale after update <see cref="Step"/>.</summary>
 [GenerateSerializer, Immutable]

@@ -15,7 +15,8 @@ internal static class BatchAdvisor
     /// <summary>Within this factor of the critical batch the batch is called well chosen.</summary>
     private const double Near = 2;
 
-    public static BatchAdvice? Advise(string specYaml, int workers, double? noiseScale, IReadOnlyList<NoiseScalePoint> history)
+    /// <summary>The advice on the batch the run ended with (<c>adaptive_batch</c> may have grown it).</summary>
+    public static BatchAdvice? Advise(string specYaml, int workers, WorkerOutcome outcome)
     {
         int batch;
         try
@@ -26,6 +27,13 @@ internal static class BatchAdvisor
         {
             return null;
         }
+
+        batch = outcome.BatchSchedule.IsDefaultOrEmpty ? batch : outcome.BatchSchedule[^1].Batch;
+        return Advise(batch, workers, outcome.NoiseScale, outcome.NoiseScaleHistory.IsDefault ? [] : outcome.NoiseScaleHistory);
+    }
+
+    public static BatchAdvice Advise(int batch, int workers, double? noiseScale, IReadOnlyList<NoiseScalePoint> history)
+    {
 
         if (noiseScale is not { } b || !double.IsFinite(b))
         {

@@ -37,7 +37,8 @@ internal static class SummaryBuilder
             KeptStep = outcome?.KeptStep,
             GradientNoiseScale = outcome?.NoiseScale,
             GradientNoiseScaleHistory = outcome?.NoiseScaleHistory is { IsDefault: false } n ? n : [],
-            Advice = outcome is null ? null : BatchAdvisor.Advise(record.SpecYaml, record.Workers, outcome.NoiseScale, outcome.NoiseScaleHistory.IsDefault ? [] : outcome.NoiseScaleHistory),
+            Advice = outcome is null ? null : BatchAdvisor.Advise(record.SpecYaml, record.Workers, outcome),
+            BatchSchedule = outcome?.BatchSchedule is { IsDefault: false } b ? b : [],
         };
     }
 }

@@ -16,6 +16,10 @@ internal sealed partial class WorkerLoop
 
         instruments.RecordHealth(assignment.JobId, result.Health.Findings, result.Health.Remedies);
         Audit(result.Health.Records);
+        if (result.BatchChange is { } change)
+        {
+            Audit([change]);
+        }
     }
 
     /// <summary>Sends progress; rank 0 adds the telemetry and health records since its last report.</summary>
@@ -43,7 +47,7 @@ internal sealed partial class WorkerLoop
         return records;
     }
 
-    private WorkerOutcome Outcome(TrainingSession session, int batch)
+    private WorkerOutcome Outcome(TrainingSession session)
     {
         // Every rank puts the same best weights back, so the test figures and the parameters' norm are the kept model's.
         var kept = session.Finished ? session.KeepBest() : null;
@@ -59,7 +63,7 @@ internal sealed partial class WorkerLoop
             eval.Accuracy,
             eval.Loss,
             session.ParameterL2(),
-            seconds > 0 ? stepsThisRun * (double)batch / seconds : 0,
+            seconds > 0 ? samplesThisRun / seconds : 0,
             seconds,
             [.. losses.Select(l => (double)l)],
             reducer?.Transport,
@@ -71,6 +75,7 @@ internal sealed partial class WorkerLoop
             KeptStep = kept,
             NoiseScale = session.NoiseScale,
             NoiseScaleHistory = [.. session.NoiseScaleHistory.Select(p => new NoiseScalePoint(p.Step, p.Value))],
+            BatchSchedule = [new BatchStep(0, session.Batches.Start), .. session.Batches.Changes.Select(c => new BatchStep(c.Step, c.To))],
         };
     }
 }

@@ -16,7 +16,7 @@ internal sealed partial class WorkerLoop
     {
         var checkpoints = new CheckpointDirectory(assignment.CheckpointDir);
         var started = clock.GetTimestamp();
-        var (lastReport, lastStep) = (started, session.Step);
+        var (lastReport, lastSamples) = (started, samplesThisRun);
         while (!session.Finished)
         {
             if (!running.IsSet)
@@ -63,7 +63,7 @@ internal sealed partial class WorkerLoop
                 continue;
             }
 
-            stepsThisRun++;
+            samplesThisRun += (long)result.Samples * session.WorldSize;
             instruments.Record(assignment.JobId, assignment.Rank, session.PublishedLayout, result.Telemetry);
             if (assignment.Rank == 0)
             {
@@ -92,9 +92,9 @@ internal sealed partial class WorkerLoop
 
             if (clock.GetElapsedTime(lastReport) >= ReportEvery || session.Finished || result.Health.Pause || result.PauseAgreed)
             {
-                var rate = spec.BatchSize * (result.Step - lastStep) / clock.GetElapsedTime(lastReport).TotalSeconds;
+                var rate = (samplesThisRun - lastSamples) / clock.GetElapsedTime(lastReport).TotalSeconds;
                 Report(new WorkerReport(assignment.Rank, result.Step, session.EpochsDone, result.Loss, rate, session.TotalSteps) { Generation = assignment.Generation });
-                (lastReport, lastStep) = (clock.GetTimestamp(), result.Step);
+                (lastReport, lastSamples) = (clock.GetTimestamp(), samplesThisRun);
             }
 
             if (result.StopAgreed)

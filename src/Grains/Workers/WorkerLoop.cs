@@ -40,7 +40,7 @@ internal sealed partial class WorkerLoop(
     /// <summary>Why this silo refuses user code (null: it runs it); checked here too, since ranks may land on silos other than the coordinator's.</summary>
     public string? UserCodeRefusal { get; init; }
     private long trainTicks;
-    private int stepsThisRun;
+    private long samplesThisRun;
 
     public void Start()
     {
@@ -188,7 +188,7 @@ internal sealed partial class WorkerLoop(
             return () => job.WorkerDrainedAsync(assignment.Rank, step, assignment.Generation);
         }
 
-        var outcome = Outcome(session, spec.BatchSize);
+        var outcome = Outcome(session);
         return () => job.WorkerCompletedAsync(outcome);
     }
 

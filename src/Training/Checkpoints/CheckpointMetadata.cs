@@ -28,4 +28,12 @@ public sealed record CheckpointMetadata(
 
     [JsonPropertyName("outputs")]
     public int? Outputs { get; init; }
+
+    /// <summary>The place in the data and the global batch (which <c>adaptive_batch</c> changes); absent in checkpoints of earlier versions.</summary>
+    [JsonPropertyName("batch_schedule")]
+    public Data.BatchScheduleState? BatchSchedule { get; init; }
+
+    /// <summary>The gradient noise scale's moving averages, with two or more ranks.</summary>
+    [JsonPropertyName("noise_scale")]
+    public Telemetry.NoiseScaleState? NoiseScale { get; init; }
 }

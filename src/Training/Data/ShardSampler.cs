@@ -37,8 +37,18 @@ public sealed class ShardSampler
 
     public int LocalBatch => globalBatch / worldSize;
 
+    /// <summary>The samples each epoch draws from.</summary>
+    public int Count => count;
+
     /// <summary>Indices of this rank's slice of global batch <paramref name="batch"/> in <paramref name="epoch"/>.</summary>
-    public long[] Indices(int epoch, int batch)
+    public long[] Indices(int epoch, int batch) => Indices(epoch, batch * globalBatch, globalBatch);
+
+    /// <summary>
+    /// Indices of this rank's slice of the global batch of <paramref name="size"/> samples at positions
+    /// [<paramref name="start"/>, start + size) of <paramref name="epoch"/>'s permutation (a batch that
+    /// changes size during the run reads on from where the last one ended).
+    /// </summary>
+    public long[] Indices(int epoch, int start, int size)
     {
         if (epoch != permutationEpoch)
         {
@@ -46,11 +56,12 @@ public sealed class ShardSampler
             permutationEpoch = epoch;
         }
 
-        var start = (batch * globalBatch) + (rank * LocalBatch);
-        var indices = new long[LocalBatch];
+        var local = size / worldSize;
+        var first = start + (rank * local);
+        var indices = new long[local];
         for (var i = 0; i < indices.Length; i++)
         {
-            indices[i] = permutation[start + i];
+            indices[i] = permutation[first + i];
         }
 
         return indices;

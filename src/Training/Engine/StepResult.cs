@@ -15,6 +15,9 @@ public readonly record struct StepResult(int Step, int Epoch, float Loss, double
     public bool StopAgreed { get; init; }
 
     public bool PauseAgreed { get; init; }
+
+    /// <summary>The audit record of an <c>adaptive_batch</c> change after this step: the next step takes the new batch.</summary>
+    public HealthRecord? BatchChange { get; init; }
 }
 
 /// <summary>Test-set figures: accuracy (for regression, the fraction within tolerance) and mean loss.</summary>

@@ -18,6 +18,7 @@ public sealed partial class TrainingSession
         {
             losses.Add(float.NaN);
             Step++;
+            batches.Advance();
             return;
         }
 
@@ -28,11 +29,13 @@ public sealed partial class TrainingSession
     public string SaveCheckpoint(string file)
     {
         var metadata = new CheckpointMetadata(
-            Step, Step / BatchesPerEpoch, Step % BatchesPerEpoch, spec.Seed, optimizer.Updates, WorldSize, spec.Model.Kind, [.. losses], health?.Save())
+            Step, batches.Epoch, batches.Cursor / batches.Batch, spec.Seed, optimizer.Updates, WorldSize, spec.Model.Kind, [.. losses], health?.Save())
         {
             Normalization = data.Normalization,
             InputShape = data.SampleShape,
             Outputs = data.Outputs,
+            BatchSchedule = batches.Save(),
+            NoiseScale = noise?.Save(),
         };
         return CheckpointFile.Write(file, metadata, CheckpointTensors());
     }
@@ -63,6 +66,8 @@ public sealed partial class TrainingSession
 
             data = data.WithNormalization(metadata.Normalization);
             Step = metadata.Step;
+            batches.Restore(metadata.BatchSchedule, metadata.Step, metadata.Epoch, metadata.BatchInEpoch);
+            noise?.Restore(metadata.NoiseScale);
             optimizer.Updates = metadata.OptimizerUpdates;
             losses = [.. metadata.LossHistory];
             if (withHealth && metadata.Health is { } state)

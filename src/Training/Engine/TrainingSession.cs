@@ -25,6 +25,7 @@ public sealed partial class TrainingSession : IDisposable
     private readonly IReadOnlyList<(string Name, Tensor Param)> parameters;
     private readonly IOptimizer optimizer;
     private readonly ShardSampler sampler;
+    private readonly BatchSchedule batches;
     private readonly LearningRateSchedule schedule;
     private readonly GradientBuffer gradients;
     private readonly FaultInjector faults;
@@ -73,8 +74,9 @@ public sealed partial class TrainingSession : IDisposable
 
         // The validation samples are the training set's last ones, held out of every epoch.
         sampler = new ShardSampler(data.Train.Count - (validation?.Count ?? 0), spec.BatchSize, rank, worldSize, spec.Seed);
-        TotalSteps = spec.Steps ?? (spec.Epochs!.Value * sampler.BatchesPerEpoch);
-        schedule = new LearningRateSchedule(spec.Schedule, spec.Optimizer.Lr, TotalSteps);
+        batches = new BatchSchedule(sampler.Count, spec.BatchSize, worldSize, spec.AdaptiveBatch);
+        // A growing batch runs the schedule on the samples seen, in steps of the starting batch, so it ends with the data.
+        schedule = new LearningRateSchedule(spec.Schedule, spec.Optimizer.Lr, spec.Steps ?? (spec.Epochs!.Value * sampler.BatchesPerEpoch));
     }
 
     public int Rank { get; }
@@ -90,9 +92,14 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>Updates applied so far.</summary>
     public int Step { get; private set; }
 
-    public int TotalSteps { get; }
+    /// <summary>The run's length in steps; with <c>adaptive_batch</c>, the steps so far plus those left at the current batch.</summary>
+    public int TotalSteps => spec.Steps ?? (Step + batches.StepsLeft(spec.Epochs!.Value));
 
-    public int BatchesPerEpoch => sampler.BatchesPerEpoch;
+    /// <summary>Steps of the current global batch in an epoch.</summary>
+    public int BatchesPerEpoch => batches.BatchesPerEpoch;
+
+    /// <summary>The global batch of the next step and the changes <c>adaptive_batch</c> made so far.</summary>
+    public BatchSchedule Batches => batches;
 
     /// <summary>All steps taken, or the health policy ended the run early (<c>early_stop</c>).</summary>
     public bool Finished => Step >= TotalSteps || StoppedEarly;
@@ -103,7 +110,7 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>The periodic evaluations so far, in step order (none without <c>eval.interval</c>).</summary>
     public IReadOnlyList<ValidationResult> Validations => validation?.History ?? [];
 
-    public double EpochsDone => (double)Step / BatchesPerEpoch;
+    public double EpochsDone => batches.Epochs;
 
     public IReadOnlyList<float> Losses => losses;
 
@@ -131,11 +138,11 @@ public sealed partial class TrainingSession : IDisposable
         var started = Stopwatch.GetTimestamp();
         // The time since the end of the previous step is the caller's: reporting, checkpoints.
         Phases.Mark(StepPhase.Reporting);
-        var (epoch, batch) = (Step / BatchesPerEpoch, Step % BatchesPerEpoch);
-        var lr = schedule.At(Step);
+        var epoch = batches.Epoch;
+        var lr = schedule.At(spec.AdaptiveBatch.Enabled ? batches.Progress : Step) * batches.LrFactor(noise?.Value);
         using var scope = NewDisposeScope();
         model.Module.train();
-        var (x, y) = data.Train.Batch(sampler.Indices(epoch, batch));
+        var (x, y) = data.Train.Batch(sampler.Indices(epoch, batches.Cursor, batches.Batch));
         Phases.Mark(StepPhase.Data);
         activations?.Begin();
         // Buckets of gradients average while backward goes on; a step whose gradients a fault corrupts waits for it.
@@ -260,6 +267,8 @@ public sealed partial class TrainingSession : IDisposable
         }
 
         Step++;
+        batches.Advance();
+        var change = AdaptBatch();
         losses.Add(value);
         StoppedEarly |= decision.EarlyStop;
         ScoreValidationIfDue();
@@ -275,7 +284,7 @@ public sealed partial class TrainingSession : IDisposable
         health?.Applied(telemetry);
         Phases.Mark(StepPhase.Health);
         Phases.EndStep();
-        return new StepResult(Step, epoch, value, lr, samples, Published(telemetry), decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed };
+        return new StepResult(Step, epoch, value, lr, samples, Published(telemetry), decision) { StopAgreed = stopAgreed, PauseAgreed = pauseAgreed, BatchChange = change };
     }
 
     /// <summary>At the end of the run: the health records folded into episodes and not yet written.</summary>

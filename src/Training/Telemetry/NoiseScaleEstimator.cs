@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Platform.Training.Telemetry;
 
 /// <summary>
@@ -56,4 +58,21 @@ public sealed class NoiseScaleEstimator
             history.Add((step + 1, value));
         }
     }
+
+    /// <summary>The moving averages and history, for a checkpoint: a resumed run adapts its batch as the uninterrupted one would.</summary>
+    public NoiseScaleState Save() => new(gradient, trace, Last, [.. history.Select(p => new[] { p.Step, p.Value })]);
+
+    public void Restore(NoiseScaleState? state)
+    {
+        (gradient, trace, Last) = state is null ? (0, 0, null) : (state.Gradient, state.Trace, state.Last);
+        history.Clear();
+        history.AddRange((state?.History ?? []).Select(p => ((int)p[0], p[1])));
+    }
 }
+
+/// <summary>A checkpoint's record of the noise scale estimator.</summary>
+public sealed record NoiseScaleState(
+    [property: JsonPropertyName("gradient")] double Gradient,
+    [property: JsonPropertyName("trace")] double Trace,
+    [property: JsonPropertyName("last")] double? Last,
+    [property: JsonPropertyName("history")] IReadOnlyList<double[]> History);

@@ -18,4 +18,16 @@ public sealed class SummaryWriterTests
         Assert.Null(json["loss_history"]![1]);
         Assert.Equal(100, json["samples_per_second"]!.GetValue<double>());
     }
+
+    [Fact]
+    public void The_batch_schedule_is_a_list_of_step_and_batch_pairs_and_absent_when_unknown()
+    {
+        var summary = new JobSummary("j", JobState.Completed, 3, 600, 0.2, 0.88, 0.3, 40_000, 2, 30, 4, [], [], [], null, null, [])
+        {
+            BatchSchedule = [new BatchStep(0, 128), new BatchStep(300, 256)],
+        };
+
+        Assert.Equal("[[0,128],[300,256]]", SummaryWriter.ToJson(summary)["batch_schedule"]!.ToJsonString());
+        Assert.Null(SummaryWriter.ToJson(summary with { BatchSchedule = [] })["batch_schedule"]);
+    }
 }
