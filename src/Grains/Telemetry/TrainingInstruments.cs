@@ -52,6 +52,7 @@ public sealed class TrainingInstruments
         meter.CreateObservableGauge("training.gradient_noise_scale", () => Measure(j => j.Latest.NoiseScale is { } b ? [(null, b)] : []), description: "Smoothed gradient noise scale B_simple = tr(Sigma)/|G|^2, the critical batch's estimate, from each rank's gradient against their average (2 or more ranks).");
         meter.CreateObservableGauge("training.validation.accuracy", () => Measure(j => j.Validation is { } v ? [(null, v.Accuracy)] : []), description: "Accuracy on the held-out validation samples at the latest periodic evaluation.");
         Job(meter, "training.learning_rate", "Learning rate of the latest step.", j => j.Latest.LearningRate);
+        Job(meter, "training.global_batch", "Global batch of the latest step, in samples (adaptive_batch grows it).", j => j.Latest.Samples);
         Job(meter, "training.step", "Latest completed step.", j => j.Latest.Step);
         Job(meter, "training.samples_per_second", "Samples per second over the last reporting interval.", j => j.SamplesPerSecond);
         meter.CreateObservableCounter("training.steps", () => Measure(j => [(null, (double)j.Steps)]), description: "Steps completed.");
