@@ -16,7 +16,7 @@ public static class Cli
     private const string Usage = """
         usage: platform <command> [options]
 
-          train SPEC [--set k=v]... [--workers N] [--epochs E] [--steps S] [--cluster HOST:PORT,...]
+          train SPEC [--set k=v]... [--workers N] [--epochs E] [--steps S] [--device cpu|cuda|cuda:N] [--cluster HOST:PORT,...]
                      [--summary FILE] [--report FILE.png] [--metrics-port M] [--job-id ID] [--resume]
                                  train a job; without --cluster in a silo inside this process
           submit SPEC --cluster HOST:PORT,... [--set k=v]... [--job-id ID]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Silo.CommandLine;
 using Platform.Silo.Hosting;
 using Platform.Spec;
+using Platform.Training.Runtime;
 
 namespace Platform.Silo;
 
@@ -12,7 +13,7 @@ public static class SiloProgram
     public const string Usage =
         "usage: platform silo [--silo-port P] [--gateway-port G] [--primary HOST:PORT] [--clustering localhost|redis] [--redis CONNECTION]\n" +
         "                     [--storage memory|redis|postgres] [--postgres CONNECTION] [--checkpoint-dir DIR] [--data-root DIR] [--advertise IP] [--metrics-port M (default 9464, 0 = off)]\n" +
-        "                     [--cluster-id ID] [--service-id ID] [--device cpu] [--allow-user-code] [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n" +
+        "                     [--cluster-id ID] [--service-id ID] [--device cpu|cuda|cuda:N] [--allow-user-code] [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n" +
         "  --tls-*: mutual TLS for silo and gateway connections: this silo's certificate and key, and the cluster's CA; a peer\n" +
         "           whose certificate that CA did not sign is refused. Without them the cluster is open to anyone who reaches its ports\n" +
         "  --postgres: Npgsql connection string for --storage postgres, e.g. Host=127.0.0.1;Port=5432;Username=platform;Password=...;Database=platform\n" +
@@ -25,15 +26,26 @@ public static class SiloProgram
     public static async Task<int> RunAsync(string[] args)
     {
         SiloOptions options;
+        var reader = new ArgReader(args, new HashSet<string> { "allow-user-code" }, ArgReader.ProcessEnvironment());
         try
         {
-            var reader = new ArgReader(args, new HashSet<string> { "allow-user-code" }, ArgReader.ProcessEnvironment());
             options = SiloOptions.Parse(reader);
             reader.Done(maxPositionals: 0);
         }
         catch (UsageException e)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}\n{Usage}");
+            return 2;
+        }
+
+        try
+        {
+            // A silo that was given a GPU it cannot use says so now, rather than fail every rank placed on it.
+            ComputeDevice.Open(options.Device, reader.Source("device"));
+        }
+        catch (SpecException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 2;
         }
 

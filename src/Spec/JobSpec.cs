@@ -28,6 +28,12 @@ public sealed record JobSpec(
     /// <summary>A global batch that grows toward the measured critical batch; off unless <c>adaptive_batch.enabled</c>.</summary>
     public AdaptiveBatchSpec AdaptiveBatch { get; init; } = AdaptiveBatchSpec.Off;
 
+    /// <summary>Where the job's tensors live: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>; null: the silo's device (<c>platform silo --device</c>, default cpu).</summary>
+    public string? Device { get; init; }
+
+    /// <summary>How the step runs its tensors (<c>engine.host_fast_path</c>).</summary>
+    public EngineSpec Engine { get; init; } = EngineSpec.Default;
+
     internal static JobSpec Read(SpecNode root)
     {
         var spec = new JobSpec(
@@ -53,11 +59,17 @@ public sealed record JobSpec(
         {
             Eval = EvalSpec.Read(root.Section("eval")),
             AdaptiveBatch = AdaptiveBatchSpec.Read(root.Section("adaptive_batch"), root.Int("batch_size", 128, min: 1)),
+            Device = ReadDevice(root),
+            Engine = EngineSpec.Read(root.Section("engine")),
         };
         root.RejectUnknownKeys();
         spec.CheckCombinations();
         return spec.Epochs is null && spec.Steps is null ? spec with { Epochs = 1 } : spec;
     }
+
+    private static string? ReadDevice(SpecNode root) => root.OptionalString("device") is { } device
+        ? EngineSpec.IsDevice(device) ? device : throw new SpecException("device", EngineSpec.DeviceError(device))
+        : null;
 
     private void CheckCombinations()
     {

@@ -2,6 +2,7 @@ using Platform.Client.Jobs;
 using Platform.Client.Reports;
 using Platform.Silo.CommandLine;
 using Platform.Silo.Hosting;
+using Platform.Training.Runtime;
 
 namespace Platform.Client.Commands;
 
@@ -25,6 +26,12 @@ internal static class TrainCommand
         if (metricsPort is { } port && !Endpoints.IsFree(port))
         {
             throw new UsageException($"--metrics-port {port} is in use; pick another port");
+        }
+
+        if (gateways is null)
+        {
+            // The silo inside this process has the default device: a GPU it cannot use is one line, before it starts.
+            ComputeDevice.Open(ComputeDevice.Choose(request.Spec.Device, "cpu"));
         }
 
         await using var cluster = await ClusterConnection.OpenAsync(gateways, metricsPort ?? 0);

@@ -22,6 +22,11 @@ internal sealed record JobRequest(string JobId, string SpecYaml, JobSpec Spec, b
             document.Set(assignment);
         }
 
+        if (args.Value("device") is { } device)
+        {
+            document.Set($"device='{device}'");
+        }
+
         if (args.Int("workers", min: 1) is { } workers)
         {
             document.Set("workers", workers);

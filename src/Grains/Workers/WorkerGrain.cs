@@ -10,7 +10,7 @@ namespace Platform.Grains.Workers;
 
 /// <summary>One rank: hosts the step loop on a thread of its own and forwards control to it.</summary>
 [RankPlacement]
-public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock, TensorTransportService tcp, TrainingInstruments instruments, LocalWorkers local, UserCodePolicy userCode)
+public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock, TensorTransportService tcp, TrainingInstruments instruments, LocalWorkers local, UserCodePolicy userCode, SiloDevice device)
     : Grain, IWorkerGrain
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
@@ -32,6 +32,7 @@ public sealed class WorkerGrain(ILogger<WorkerGrain> logger, TimeProvider clock,
         loop = new WorkerLoop(assignment, GrainFactory, Mailbox(assignment.Generation), tcp, instruments, logger, clock)
         {
             UserCodeRefusal = userCode.Allowed ? null : userCode.RefusalFor(RuntimeIdentity),
+            Device = device.Name,
         };
         local.Add(loop);
         loop.Start();

@@ -39,6 +39,10 @@ internal sealed partial class WorkerLoop(
 
     /// <summary>Why this silo refuses user code (null: it runs it); checked here too, since ranks may land on silos other than the coordinator's.</summary>
     public string? UserCodeRefusal { get; init; }
+
+    /// <summary>This silo's device (<c>platform silo --device</c>), for a job that names none.</summary>
+    public string Device { get; init; } = "cpu";
+
     private long trainTicks;
     private long samplesThisRun;
 
@@ -156,7 +160,7 @@ internal sealed partial class WorkerLoop(
         var spec = JobSpecDocument.Parse(assignment.SpecYaml).Validate();
         // Ranks on one machine share its cores: one rank per core would oversubscribe it with torch threads.
         var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, assignment.RanksOnMachine));
-        using var session = new TrainingSession(spec, assignment.Rank, assignment.WorldSize, ShippedCode(spec), threads);
+        using var session = new TrainingSession(spec, assignment.Rank, assignment.WorldSize, ShippedCode(spec), threads, Device);
         if (assignment.ResumeFrom is not null)
         {
             session.RestoreCheckpoint(assignment.ResumeFrom);

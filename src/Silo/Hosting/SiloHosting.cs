@@ -63,7 +63,8 @@ public static class SiloHosting
                     CheckpointRoot = options.CheckpointDir is { } dir ? Path.GetFullPath(dir) : null,
                     DataRoot = options.DataRoot is { } data ? Path.GetFullPath(data) : null,
                 },
-                new UserCodePolicy { Allowed = options.AllowUserCode });
+                new UserCodePolicy { Allowed = options.AllowUserCode },
+                new SiloDevice { Name = options.Device });
         });
         // A stopping silo drains its ranks (a checkpoint, then the job moves them) before it goes.
         // (DOTNET_SHUTDOWNTIMEOUTSECONDS, as deploy/k8s sets it, takes precedence.)
@@ -104,7 +105,7 @@ public static class SiloHosting
     /// <paramref name="storage"/> registers another under <see cref="StorageNames.Jobs"/>), where
     /// checkpoints go, and a clock.
     /// </summary>
-    public static ISiloBuilder AddPlatformGrains(this ISiloBuilder silo, Action<ISiloBuilder>? storage = null, JobStorageSettings? settings = null, UserCodePolicy? userCode = null)
+    public static ISiloBuilder AddPlatformGrains(this ISiloBuilder silo, Action<ISiloBuilder>? storage = null, JobStorageSettings? settings = null, UserCodePolicy? userCode = null, SiloDevice? device = null)
     {
         if (storage is null)
         {
@@ -117,6 +118,7 @@ public static class SiloHosting
 
         silo.Services.TryAddSingleton(settings ?? new JobStorageSettings());
         silo.Services.TryAddSingleton(userCode ?? new UserCodePolicy());
+        silo.Services.TryAddSingleton(device ?? new SiloDevice());
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddPlacementDirector<RankPlacementStrategy, RankPlacementDirector>();
         silo.Services.TryAddSingleton<TensorTransportService>();

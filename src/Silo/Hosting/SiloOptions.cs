@@ -53,7 +53,7 @@ public sealed class SiloOptions
     /// <summary>Service identity, stable across deployments. Default "platform".</summary>
     public string ServiceId { get; set; } = "platform";
 
-    /// <summary>Where tensors live: <c>cpu</c> (default). <c>cuda:N</c> is recognised and refused: this version trains on CPU only.</summary>
+    /// <summary>Where this silo's ranks keep their tensors when a job names no device: <c>cpu</c> (default), <c>cuda</c> or <c>cuda:N</c>; checked at start.</summary>
     public string Device { get; set; } = "cpu";
 
     /// <summary>
@@ -148,11 +148,9 @@ public sealed class SiloOptions
             }
         }
 
-        if (Device != "cpu")
+        if (!EngineSpec.IsDevice(Device))
         {
-            throw new UsageException(System.Text.RegularExpressions.Regex.IsMatch(Device, "^cuda(:[0-9]+)?$")
-                ? $"{args.Source("device")} {Device}: this version trains on CPU only (expected: cpu)"
-                : $"{args.Source("device")}: unknown value '{Device}' (expected: cpu)");
+            throw new UsageException($"{args.Source("device")}: {EngineSpec.DeviceError(Device)}");
         }
     }
 

@@ -1,5 +1,4 @@
 using Platform.Spec;
-using Platform.Training.Telemetry;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Engine;
@@ -44,8 +43,11 @@ internal sealed class FaultInjector
                     continue;
                 }
 
-                var values = HostMemory.Floats(grad);
-                values[..Math.Min(fault.Count, values.Length)].Fill(fault.Kind == FaultKind.Nan ? float.NaN : float.PositiveInfinity);
+                // A tensor operation, so the fault lands the same way on any device.
+                using var noGradFill = no_grad();
+                using var flat = grad.view(-1);
+                using var head = flat.narrow(0, 0, Math.Min(fault.Count, flat.shape[0]));
+                head.fill_(fault.Kind == FaultKind.Nan ? float.NaN : float.PositiveInfinity);
             }
         }
     }

@@ -14,7 +14,7 @@ public sealed partial class TrainingSession
         model.Module.eval();
         try
         {
-            return model.Forward(inputs).contiguous().data<float>().ToArray();
+            return model.Forward(inputs.to(Device)).cpu().contiguous().data<float>().ToArray();
         }
         finally
         {
@@ -60,7 +60,7 @@ public sealed partial class TrainingSession
         for (var at = start; at < start + count; at += EvalChunk)
         {
             using var chunk = NewDisposeScope();
-            var (inputs, target) = source.Range(at, Math.Min(EvalChunk, start + count - at));
+            var (inputs, target) = OnDevice(source.Range(at, Math.Min(EvalChunk, start + count - at)));
             var output = model.Forward(inputs);
             correct += LossFunctions.Correct(output, target, data.Regression);
             lossSum += LossFunctions.Compute(output, target, data.Regression, nn.Reduction.Sum).item<float>();

@@ -16,6 +16,13 @@ public sealed partial class TrainingSession
     /// <summary>The squared L2 norm of this rank's own gradient, before the allreduce averages it.</summary>
     private float LocalGradientSquared()
     {
+        if (!HostFast)
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var squares = parameters.Where(p => p.Param.grad is not null).Select(p => p.Param.grad!.square().sum(TorchSharp.torch.ScalarType.Float64)).ToArray();
+            return squares.Length == 0 ? 0f : (float)TorchSharp.torch.stack(squares).sum().item<double>();
+        }
+
         var sum = 0.0;
         foreach (var (_, param) in parameters)
         {

@@ -15,7 +15,7 @@ public sealed partial class TrainingSession
     {
         using var scope = NewDisposeScope();
         var (inputs, _) = data.Train.Range(0, Math.Min(data.Train.Count, spec.Health.Remedies.ReinitSamples));
-        DataDrivenInit.Apply(model.Module, model.Forward, inputs);
+        DataDrivenInit.Apply(model.Module, model.Forward, inputs.to(Device));
         using var noGrad = no_grad();
         foreach (var (_, state) in optimizer.State())
         {
@@ -34,8 +34,16 @@ public sealed partial class TrainingSession
             var factor = decision.ClipScale * (decision.LayerScales?[i] ?? 1f);
             if (factor != 1 && parameters[i].Param.grad is { } g)
             {
-                var values = HostMemory.Floats(g);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(values, (float)factor, values);
+                if (HostFast)
+                {
+                    var values = HostMemory.Floats(g);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(values, (float)factor, values);
+                }
+                else
+                {
+                    using var noGrad = no_grad();
+                    g.mul_((float)factor);
+                }
             }
 
             var norm = i < t.GradNorm.Length ? t.GradNorm[i] * factor : double.NaN;

@@ -8,6 +8,7 @@ using Platform.Training.Optim;
 using Platform.Training.Parallel;
 using Platform.Training.Runtime;
 using Platform.Training.Telemetry;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Engine;
@@ -40,34 +41,44 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>
     /// A replica of rank <paramref name="rank"/> of <paramref name="worldSize"/>; <paramref name="code"/> is the
     /// user's model code shipped with the job (model.kind assembly or torchscript), <paramref name="threads"/>
-    /// the torch thread count when the spec sets none (default: one per core).
+    /// the torch thread count when the spec sets none (default: one per core), <paramref name="siloDevice"/>
+    /// the device of the silo (<c>platform silo --device</c>) for a spec that names none.
     /// </summary>
-    public TrainingSession(JobSpec spec, int rank, int worldSize, ModelCode? code = null, int? threads = null)
+    public TrainingSession(JobSpec spec, int rank, int worldSize, ModelCode? code = null, int? threads = null, string siloDevice = "cpu")
     {
         this.spec = spec;
         Rank = rank;
         WorldSize = worldSize;
+        // A device that cannot be used here is refused before the data and the model are built.
+        Device = ComputeDevice.Open(ComputeDevice.Choose(spec.Device, siloDevice));
+        HostFast = Device.type == DeviceType.CPU && spec.Engine.HostFastPath;
         Threads = spec.Threads ?? threads ?? Environment.ProcessorCount;
         TorchRuntime.SetThreads(Threads);
         data = DatasetFactory.Create(spec.Data, spec.Seed);
         model = ModelFactory.Build(spec.Model, data.SampleShape, data.Outputs, spec.Seed, code);
+        if (Device.type != DeviceType.CPU)
+        {
+            model.Module.to(Device);
+        }
+
         parameters = model.Module.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
-        optimizer = OptimizerFactory.Create(spec.Optimizer, parameters);
+        optimizer = OptimizerFactory.Create(spec.Optimizer, parameters, HostFast);
         faults = new FaultInjector(spec.Faults, parameters);
         // The health rules read the same statistics, so they run whenever either is on.
         if (spec.Telemetry.Enabled || spec.Health.Enabled)
         {
-            statistics = new LayerStatistics(parameters);
-            activations = new ActivationMonitor(model.Module, spec.Telemetry.SaturationTolerance);
+            statistics = new LayerStatistics(parameters, HostFast);
+            activations = new ActivationMonitor(model.Module, spec.Telemetry.SaturationTolerance, HostFast);
         }
 
         Layout = new TelemetryLayout([.. parameters.Select(p => p.Name)], activations?.Names ?? []);
         PublishedLayout = spec.Telemetry.Enabled ? Layout : TelemetryLayout.None;
         health = spec.Health.Enabled ? new HealthMonitor(spec.Health, Layout, spec.Eval, spec.Optimizer.Lr) : null;
         validation = spec.Eval.Enabled ? new ValidationSet(spec.Eval, data.Train.Count, parameters) : null;
-        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + ValidationSet.Extras(validation) + 4);
+        gradients = new GradientBuffer(parameters, extras: (2 * Layout.Activations.Count) + ValidationSet.Extras(validation) + 4, HostFast ? null : Device);
         noise = worldSize > 1 && statistics is not null ? new NoiseScaleEstimator() : null;
-        if (worldSize > 1 && spec.Allreduce.BucketKb > 0)
+        // Buckets copy each gradient out of its CPU memory as backward finishes it: the host path only.
+        if (worldSize > 1 && spec.Allreduce.BucketKb > 0 && HostFast)
         {
             buckets = new BucketedExchange(gradients, new BackwardSignals(model.Module, parameters), spec.Allreduce.BucketKb * 256);
         }
@@ -80,6 +91,16 @@ public sealed partial class TrainingSession : IDisposable
     }
 
     public int Rank { get; }
+
+    /// <summary>Where the model, its batches, its optimizer state and its statistics' inputs live.</summary>
+    public Device Device { get; }
+
+    /// <summary>
+    /// Whether the step reads and writes CPU tensors' memory directly (statistics, gradient buffers,
+    /// optimizer kernels, buckets overlapped with backward); false on a GPU, and with
+    /// <c>engine.host_fast_path: false</c>, where it takes the tensor-operation path a GPU takes.
+    /// </summary>
+    public bool HostFast { get; }
 
     /// <summary>Where this replica's step time goes, phase by phase.</summary>
     public StepPhases Phases { get; } = new();
@@ -142,7 +163,7 @@ public sealed partial class TrainingSession : IDisposable
         var lr = schedule.At(spec.AdaptiveBatch.Enabled ? batches.Progress : Step) * batches.LrFactor(noise?.Value);
         using var scope = NewDisposeScope();
         model.Module.train();
-        var (x, y) = data.Train.Batch(sampler.Indices(epoch, batches.Cursor, batches.Batch));
+        var (x, y) = OnDevice(data.Train.Batch(sampler.Indices(epoch, batches.Cursor, batches.Batch)));
         Phases.Mark(StepPhase.Data);
         activations?.Begin();
         // Buckets of gradients average while backward goes on; a step whose gradients a fault corrupts waits for it.
@@ -293,9 +314,14 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>The step's figures as they leave the session: per layer only with <c>telemetry.enabled</c> (the health rules read every layer either way).</summary>
     private StepTelemetry Published(StepTelemetry telemetry) => spec.Telemetry.Enabled ? telemetry : telemetry.WithoutLayers();
 
+    /// <summary>A batch moved to the session's device (as it is, on the CPU).</summary>
+    private (Tensor Inputs, Tensor Targets) OnDevice((Tensor Inputs, Tensor Targets) batch) =>
+        Device.type == DeviceType.CPU ? batch : (batch.Inputs.to(Device), batch.Targets.to(Device));
+
     public void Dispose()
     {
         buckets?.Dispose();
+        gradients.Dispose();
         optimizer.Dispose();
         model.Dispose();
     }

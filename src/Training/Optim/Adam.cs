@@ -10,6 +10,7 @@ namespace Platform.Training.Optim;
 public sealed class Adam : IOptimizer
 {
     private readonly IReadOnlyList<(string Name, Tensor Param)> parameters;
+    private readonly bool hostKernels;
     private readonly Tensor[] firstMoments;
     private readonly Tensor[] secondMoments;
     private readonly double beta1;
@@ -18,9 +19,10 @@ public sealed class Adam : IOptimizer
     private readonly double weightDecay;
     private readonly bool decoupled;
 
-    public Adam(IReadOnlyList<(string Name, Tensor Param)> parameters, double beta1, double beta2, double eps, double weightDecay, bool decoupled)
+    public Adam(IReadOnlyList<(string Name, Tensor Param)> parameters, double beta1, double beta2, double eps, double weightDecay, bool decoupled, bool hostKernels = true)
     {
         this.parameters = parameters;
+        this.hostKernels = hostKernels;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
@@ -51,7 +53,7 @@ public sealed class Adam : IOptimizer
             }
 
             var capped = limit is not null && p.dim() >= 2;
-            if (HostMemory.IsHostFloats(p) && HostMemory.IsHostFloats(g))
+            if (hostKernels && HostMemory.IsHostFloats(p) && HostMemory.IsHostFloats(g))
             {
                 var w = HostMemory.Floats(p);
                 var before = capped ? System.Buffers.ArrayPool<float>.Shared.Rent(w.Length) : null;
@@ -70,22 +72,28 @@ public sealed class Adam : IOptimizer
                 continue;
             }
 
+            // The kernel's operations in its order and its float constants, each rounded as it rounds
+            // them (no fused forms), so the device path gives the host path's bits on a CPU.
             var old = p.clone();
-
-            if (weightDecay != 0 && decoupled)
+            var st = settings;
+            if (st.Decay != 0 && !st.Decoupled)
             {
-                p.mul_(1 - (lr * weightDecay));
-            }
-            else if (weightDecay != 0)
-            {
-                g = g.add(p, weightDecay);
+                g = g.add(p.mul(st.Decay));
             }
 
-            firstMoments[i].mul_(beta1).add_(g, 1 - beta1);
-            secondMoments[i].mul_(beta2).addcmul_(g, g, 1 - beta2);
-            var denom = secondMoments[i].sqrt().div_(correction2).add_(eps);
-            p.addcdiv_(firstMoments[i], denom, -lr / correction1);
-            changes[i] = (p - old).square().sum().item<float>();
+            firstMoments[i].mul_(st.Beta1).add_(g.mul(1 - st.Beta1));
+            secondMoments[i].mul_(st.Beta2).add_(g.mul(g).mul_(1 - st.Beta2));
+            // libtorch's CPU sqrt is not correctly rounded (about one value in five is an ulp off); the
+            // kernel's is, and so is a double's rounded to float. CUDA's sqrtf is correctly rounded.
+            var root = p.device_type == TorchSharp.DeviceType.CPU ? secondMoments[i].to(float64).sqrt_().to(float32) : secondMoments[i].sqrt();
+            var step = firstMoments[i].div(root.div_(st.Correction2).add_(st.Eps)).mul_(-st.Lr / st.Correction1);
+            if (st.Decay != 0 && st.Decoupled)
+            {
+                p.mul_(1 - (st.Lr * st.Decay));
+            }
+
+            p.add_(step);
+            changes[i] = (p - old).square().sum(ScalarType.Float64).item<double>();
             if (capped && limit!.Within(i, 1, Math.Sqrt(changes[i])) is var factor and < 1)
             {
                 p.sub_(old).mul_(factor).add_(old);

@@ -5,19 +5,21 @@ namespace Platform.Training.Optim;
 
 /// <summary>
 /// SGD with optional (Nesterov) momentum and L2 weight decay, in PyTorch's formulation: one pass over
-/// each CPU parameter's memory (<see cref="SgdKernel"/>), tensor operations for any other.
+/// each CPU parameter's memory (unless <c>hostKernels</c> is off: the device path) (<see cref="SgdKernel"/>), tensor operations for any other.
 /// </summary>
 public sealed class Sgd : IOptimizer
 {
     private readonly IReadOnlyList<(string Name, Tensor Param)> parameters;
+    private readonly bool hostKernels;
     private readonly Tensor[] buffers;
     private readonly double momentum;
     private readonly bool nesterov;
     private readonly double weightDecay;
 
-    public Sgd(IReadOnlyList<(string Name, Tensor Param)> parameters, double momentum, bool nesterov, double weightDecay)
+    public Sgd(IReadOnlyList<(string Name, Tensor Param)> parameters, double momentum, bool nesterov, double weightDecay, bool hostKernels = true)
     {
         this.parameters = parameters;
+        this.hostKernels = hostKernels;
         this.momentum = momentum;
         this.nesterov = nesterov;
         this.weightDecay = weightDecay;
@@ -43,7 +45,7 @@ public sealed class Sgd : IOptimizer
             }
 
             var capped = limit is not null && p.dim() >= 2;
-            if (HostMemory.IsHostFloats(p) && HostMemory.IsHostFloats(g))
+            if (hostKernels && HostMemory.IsHostFloats(p) && HostMemory.IsHostFloats(g))
             {
                 var w = HostMemory.Floats(p);
                 var gs = HostMemory.Floats(g);
@@ -58,20 +60,25 @@ public sealed class Sgd : IOptimizer
                 continue;
             }
 
-            if (weightDecay != 0)
+            // The kernel's operations in its order, each rounded as it rounds them (no fused alpha forms),
+            // so the device path gives the host path's bits on a CPU.
+            var (m, decay) = ((float)momentum, (float)weightDecay);
+            if (decay != 0)
             {
-                g = g.add(p, weightDecay);
+                g = g.add(p.mul(decay));
             }
 
             if (momentum > 0)
             {
-                buffers[i].mul_(momentum).add_(g);
-                g = nesterov ? g.add(buffers[i], momentum) : buffers[i];
+                buffers[i].mul_(m).add_(g);
+                g = nesterov ? g.add(buffers[i].mul(m)) : buffers[i];
             }
 
-            var tensorLr = capped ? limit!.Within(i, lr, g.norm().item<float>()) : lr;
-            p.add_(g, -tensorLr);
-            changes[i] = g.square().sum().item<float>() * tensorLr * tensorLr;
+            var tensorLr = capped ? limit!.Within(i, lr, Math.Sqrt(g.square().sum(ScalarType.Float64).item<double>())) : lr;
+            // The change as stored (a step far below a weight's float spacing is rounded away), as the kernel measures it.
+            var old = p.clone();
+            p.sub_(g.mul((float)tensorLr));
+            changes[i] = (p - old).square().sum(ScalarType.Float64).item<double>();
         }
 
         Updates++;

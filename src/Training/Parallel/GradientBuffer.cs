@@ -1,4 +1,5 @@
 using Platform.Training.Telemetry;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Parallel;
@@ -7,17 +8,23 @@ namespace Platform.Training.Parallel;
 /// All of a model's gradients as one flat float buffer: a few extra values first (the step's loss,
 /// per-rank activation figures, stop and pause requests), then the gradients in parameter order, so
 /// that one allreduce averages them all and the extras ride with the first parameters' bucket, the
-/// last to be averaged. Gathered after backward, scattered back before the optimizer step, each a
-/// plain copy between the gradients' host memory and the buffer: no tensor is made on the way.
+/// last to be averaged. Gathered after backward, scattered back before the optimizer step. On the
+/// host path each is a plain copy between the gradients' CPU memory and the buffer, no tensor made on
+/// the way; on the device path the gradients are joined into one flat tensor on the device, copied
+/// to one host staging tensor (pinned memory on CUDA, so the copy is a single DMA) and from it to the
+/// buffer, and back the same way.
 /// </summary>
-internal sealed class GradientBuffer
+internal sealed class GradientBuffer : IDisposable
 {
     private readonly IReadOnlyList<(string Name, Tensor Param)> parameters;
     private readonly int[] sizes;
     private readonly int[] offsets;
     private readonly float[] values;
+    private readonly Device? device;
+    private readonly Tensor? staging;
 
-    public GradientBuffer(IReadOnlyList<(string Name, Tensor Param)> parameters, int extras)
+    /// <summary>A buffer for <paramref name="parameters"/>; <paramref name="device"/>: the device path's device, null for the host path.</summary>
+    public GradientBuffer(IReadOnlyList<(string Name, Tensor Param)> parameters, int extras, Device? device = null)
     {
         this.parameters = parameters;
         sizes = [.. parameters.Select(p => checked((int)p.Param.numel()))];
@@ -31,6 +38,12 @@ internal sealed class GradientBuffer
 
         values = new float[offset];
         Extras = extras;
+        this.device = device;
+        if (device is not null)
+        {
+            var host = empty(offset - extras, float32);
+            staging = device.type == DeviceType.CUDA ? host.pin_memory() : host;
+        }
     }
 
     public float[] Values => values;
@@ -47,6 +60,12 @@ internal sealed class GradientBuffer
     public void Gather(ReadOnlySpan<float> extraValues)
     {
         SetExtras(extraValues);
+        if (staging is not null)
+        {
+            GatherFromDevice();
+            return;
+        }
+
         for (var i = 0; i < sizes.Length; i++)
         {
             CopyIn(i);
@@ -74,6 +93,12 @@ internal sealed class GradientBuffer
     public void Scatter(Span<float> extraValues)
     {
         values.AsSpan(0, Extras).CopyTo(extraValues);
+        if (staging is not null)
+        {
+            ScatterToDevice();
+            return;
+        }
+
         for (var i = 0; i < sizes.Length; i++)
         {
             var p = parameters[i].Param;
@@ -85,6 +110,39 @@ internal sealed class GradientBuffer
             }
 
             values.AsSpan(offsets[i], sizes[i]).CopyTo(HostMemory.Floats(p.grad!));
+        }
+    }
+
+    public void Dispose() => staging?.Dispose();
+
+    private void GatherFromDevice()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var parts = parameters.Select((p, i) => p.Param.grad is { } g ? g.reshape(-1) : zeros(sizes[i], float32, device)).ToArray();
+        if (parts.Length > 0)
+        {
+            staging!.copy_(cat(parts));
+        }
+
+        HostMemory.Floats(staging!).CopyTo(values.AsSpan(Extras));
+    }
+
+    private void ScatterToDevice()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        values.AsSpan(Extras).CopyTo(HostMemory.Floats(staging!));
+        var flat = staging!.to(device!);
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            var p = parameters[i].Param;
+            if (p.grad is null)
+            {
+                p.grad = zeros_like(p).DetachFromDisposeScope();
+            }
+
+            p.grad!.copy_(flat.narrow(0, offsets[i] - Extras, sizes[i]).view_as(p));
         }
     }
 }

@@ -13,7 +13,9 @@ namespace Platform.Training.Telemetry;
 /// bound) and the dead units (a unit, i.e. a feature of the output, that is exactly zero for every
 /// sample looked at). No tensor operations: a hook costs one vectorised pass over the first
 /// <see cref="SampledRows"/> samples of the rank's batch, which bounds its cost for large
-/// activations (a convolution's) and is plenty for fractions.
+/// activations (a convolution's) and is plenty for fractions. On the device path (a GPU, or
+/// <c>engine.host_fast_path: false</c>) a hook counts with tensor operations on the device instead,
+/// and the step's counts come to the host together when they are read.
 /// </summary>
 internal sealed class ActivationMonitor
 {
@@ -22,11 +24,14 @@ internal sealed class ActivationMonitor
 
     private readonly Counts[] counts;
     private readonly double tolerance;
+    private readonly bool onHost;
+    private readonly List<(int Module, bool Dead, Tensor Count)> pending = [];
     private bool capturing;
 
-    public ActivationMonitor(nn.Module model, double tolerance)
+    public ActivationMonitor(nn.Module model, double tolerance, bool onHost = true)
     {
         this.tolerance = tolerance;
+        this.onHost = onHost;
         var names = new List<string>();
         foreach (var (name, module) in model.named_modules())
         {
@@ -54,6 +59,7 @@ internal sealed class ActivationMonitor
     /// <summary>Starts recording the next forward pass (a training step; evaluation is not recorded).</summary>
     public void Begin()
     {
+        pending.Clear();
         foreach (var c in counts)
         {
             c.Reset();
@@ -66,6 +72,7 @@ internal sealed class ActivationMonitor
     public float[] Read()
     {
         capturing = false;
+        TakePending();
         var values = new float[2 * Names.Count];
         for (var i = 0; i < counts.Length; i++)
         {
@@ -81,6 +88,12 @@ internal sealed class ActivationMonitor
     {
         if (!capturing || output.numel() == 0)
         {
+            return null;
+        }
+
+        if (!onHost)
+        {
+            ObserveOnDevice(index, kind, output);
             return null;
         }
 
@@ -106,6 +119,51 @@ internal sealed class ActivationMonitor
         }
 
         return null;
+    }
+
+    /// <summary>The device path's hook: the counts stay on the device until <see cref="Read"/>.</summary>
+    private void ObserveOnDevice(int index, ActivationKind kind, Tensor output)
+    {
+        var rows = Math.Min(output.shape[0], SampledRows);
+        var values = output.detach().narrow(0, 0, rows).reshape(rows, -1).to(float32);
+        var c = counts[index];
+        c.Outputs += values.numel();
+        var (low, high) = kind == ActivationKind.Tanh
+            ? ((float)(-1 + (2 * tolerance)), (float)(1 - (2 * tolerance)))
+            : ((float)tolerance, (float)(1 - tolerance));
+        if (kind == ActivationKind.Relu)
+        {
+            c.Units += values.shape[1];
+            pending.Add((index, true, values.ne(0).any(0).logical_not().sum()));
+            return;
+        }
+
+        pending.Add((index, false, values.le(low).logical_or(values.ge(high)).sum()));
+    }
+
+    /// <summary>Adds the device path's counts of this step, copied to the host in one vector.</summary>
+    private void TakePending()
+    {
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var all = stack([.. pending.Select(p => p.Count)]).cpu().data<long>().ToArray();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var c = counts[pending[i].Module];
+            if (pending[i].Dead)
+            {
+                c.Dead += all[i];
+            }
+            else
+            {
+                c.Saturated += all[i];
+            }
+        }
+
+        pending.Clear();
     }
 
     /// <summary>How many values are at or below <paramref name="low"/> or at or above <paramref name="high"/>.</summary>

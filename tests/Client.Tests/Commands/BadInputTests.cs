@@ -102,6 +102,25 @@ public sealed class BadInputTests
     [Fact]
     public Task Silo_with_a_missing_checkpoint_folder() => ExpectAsync("--checkpoint-dir: folder /nonexistent/ckpt does not exist", "silo", "--checkpoint-dir", "/nonexistent/ckpt");
 
+    [Fact]
+    public Task Unknown_device() => ExpectAsync("device: unknown device 'gpu' (expected cpu, cuda or cuda:N)", "train", Repo.Example("fashion-mlp.yaml"), "--device", "gpu");
+
+    [Theory]
+    [InlineData("train", "device")]
+    [InlineData("silo", "--device")]
+    public async Task Cuda_where_libtorch_is_built_for_cpu_is_one_line_saying_how_to_get_it(string command, string field)
+    {
+        string[] args = command == "train"
+            ? ["train", Repo.Example("fashion-mlp.yaml"), "--device", "cuda:0"]
+            : ["silo", "--device", "cuda:0", "--silo-port", $"{Endpoints.FreePort()}", "--gateway-port", "0", "--metrics-port", "0"];
+
+        var (exit, stdout, stderr) = await PlatformProcess.RunAsync(work, args);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"error: {field}: cuda:0: this libtorch is built for CPU only (no libtorch_cuda.so beside it); use the image built with TORCH=cuda (docker build --build-arg TORCH=cuda), or device: cpu", stderr.Trim());
+        Assert.DoesNotContain("ready", stdout, StringComparison.Ordinal);
+    }
+
     private async Task ExpectAsync(string message, params string[] args)
     {
         var (exit, stdout, stderr) = await PlatformProcess.RunAsync(work, args);

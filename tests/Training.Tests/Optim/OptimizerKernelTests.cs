@@ -56,4 +56,32 @@ public sealed class OptimizerKernelTests
 
         GC.KeepAlive(generator);
     }
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void The_device_path_gives_the_one_pass_updates_bits(OptimizerKind kind, double momentum, bool nesterov, double decay)
+    {
+        var spec = new OptimizerSpec(kind, 0.05, momentum, nesterov, decay, 0.9, 0.999, 1e-8);
+        using var scope = NewDisposeScope();
+        var generator = manual_seed(11);
+        var host = randn(13, 79).requires_grad_();
+        var device = host.detach().clone().requires_grad_();
+        using var fused = OptimizerFactory.Create(spec, [("w", host)]);
+        using var tensors = OptimizerFactory.Create(spec, [("w", device)], hostKernels: false);
+        for (var step = 0; step < 5; step++)
+        {
+            var grad = randn(13, 79);
+            (host.grad, device.grad) = (grad.clone(), grad.clone());
+            var limit = step == 4 ? new UpdateLimit(1e-4, [host.detach().norm().item<float>()]) : null;
+            var copy = step == 4 ? new UpdateLimit(1e-4, [host.detach().norm().item<float>()]) : null;
+
+            var changed = fused.Step(0.05, limit)[0];
+            var tensorChanged = tensors.Step(0.05, copy)[0];
+
+            Assert.True((host.detach() - device.detach()).abs().max().item<float>() == 0, $"step {step}: {(host.detach() - device.detach()).abs().max().item<float>()}");
+            Assert.Equal(changed, tensorChanged, changed * 1e-4);
+        }
+
+        GC.KeepAlive(generator);
+    }
 }
