@@ -1,4 +1,5 @@
 using Platform.Grains.Interfaces.Jobs;
+using Platform.Tests.Shared;
 
 namespace Platform.Grains.Tests.Jobs;
 
@@ -11,18 +12,7 @@ public sealed class AdaptiveBatchJobTests(ClusterFixture fixture)
     [Fact]
     public async Task A_two_rank_job_grows_its_batch_audits_each_change_and_reports_its_schedule()
     {
-        var spec = $"""
-            model: {"{"}kind: mlp, depth: 2, width: 32, activation: tanh{"}"}
-            data: {"{"}dataset: blobs, samples: 4096, test_samples: 512{"}"}
-            optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
-            batch_size: 32
-            epochs: 4
-            workers: 2
-            seed: 1
-            threads: 1
-            checkpoint: {"{"}dir: '{checkpoints}', interval: 50, keep: 1{"}"}
-            adaptive_batch: {"{"}enabled: true, max: 256, warmup: 20, interval: 10{"}"}
-            """;
+        var spec = AdaptiveBlobsJob.Spec(extra: $"checkpoint: {{dir: '{checkpoints}', interval: 50, keep: 1}}");
         var job = fixture.Client.GetGrain<ITrainingJobGrain>($"adaptive-{Guid.NewGuid():N}");
         await job.SubmitAsync(new JobSubmission(spec, Resume: false));
         var done = await TrainingJobGrainTests.WaitForEndAsync(job);

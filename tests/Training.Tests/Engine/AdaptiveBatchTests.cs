@@ -1,22 +1,13 @@
 using Platform.Spec;
+using Platform.Tests.Shared;
 
 namespace Platform.Training.Tests.Engine;
 
 /// <summary><c>adaptive_batch</c> on two ranks: the batch grows toward the noise scale on both at once, the learning rate with it, and a resume continues exactly.</summary>
 public sealed class AdaptiveBatchTests
 {
-    private static JobSpec Spec(string adaptive = "{enabled: true, max: 256, warmup: 20, interval: 10}") => JobSpecDocument.Parse($"""
-        model: {"{"}kind: mlp, depth: 2, width: 32, activation: tanh{"}"}
-        data: {"{"}dataset: blobs, samples: 4096, test_samples: 512{"}"}
-        optimizer: {"{"}kind: sgd, lr: 0.05, momentum: 0.9{"}"}
-        batch_size: 32
-        epochs: 4
-        workers: 2
-        seed: 1
-        threads: 1
-        allreduce: {"{"}bucket_kb: 0{"}"}
-        adaptive_batch: {adaptive}
-        """).Validate();
+    private static JobSpec Spec(string adaptive = AdaptiveBlobsJob.Adaptive) =>
+        JobSpecDocument.Parse(AdaptiveBlobsJob.Spec(adaptive, "allreduce: {bucket_kb: 0}")).Validate();
 
     [Fact]
     public void The_batch_doubles_on_both_ranks_at_the_same_steps_and_the_learning_rate_follows_it()
