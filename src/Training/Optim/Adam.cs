@@ -43,6 +43,7 @@ public sealed class Adam : IOptimizer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var changes = new double[parameters.Count];
+        var deferred = new DeferredChanges(changes);
         for (var i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i].Param;
@@ -93,15 +94,22 @@ public sealed class Adam : IOptimizer
             }
 
             p.add_(step);
-            changes[i] = (p - old).square().sum(ScalarType.Float64).item<double>();
-            if (capped && limit!.Within(i, 1, Math.Sqrt(changes[i])) is var factor and < 1)
+            var change = (p - old).square().sum(ScalarType.Float64);
+            if (!capped)
+            {
+                deferred.Add(i, change);
+                continue;
+            }
+
+            changes[i] = change.item<double>();
+            if (limit!.Within(i, 1, Math.Sqrt(changes[i])) is var factor and < 1)
             {
                 p.sub_(old).mul_(factor).add_(old);
                 changes[i] *= factor * factor;
             }
         }
 
-        return changes;
+        return deferred.Read();
     }
 
     /// <summary>

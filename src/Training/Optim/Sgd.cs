@@ -35,6 +35,7 @@ public sealed class Sgd : IOptimizer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var changes = new double[parameters.Count];
+        var deferred = new DeferredChanges(changes);
         for (var i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i].Param;
@@ -78,11 +79,11 @@ public sealed class Sgd : IOptimizer
             // The change as stored (a step far below a weight's float spacing is rounded away), as the kernel measures it.
             var old = p.clone();
             p.sub_(g.mul((float)tensorLr));
-            changes[i] = (p - old).square().sum(ScalarType.Float64).item<double>();
+            deferred.Add(i, (p - old).square().sum(ScalarType.Float64));
         }
 
         Updates++;
-        return changes;
+        return deferred.Read();
     }
 
     public IEnumerable<(string Name, Tensor Value)> State() =>

@@ -52,7 +52,8 @@ public sealed class PodEnvironmentTests
     [InlineData("PLATFORM_STORAGE", "mongo", "error: PLATFORM_STORAGE: unknown value 'mongo' (expected: memory, redis, postgres)")]
     [InlineData("PLATFORM_SILO_PORT", "eleven", "error: PLATFORM_SILO_PORT must be an integer between 1 and 65535 (got 'eleven')")]
     [InlineData("POD_IP", "not-an-ip", "error: POD_IP: not an IP address: 'not-an-ip'")]
-    [InlineData("PLATFORM_DEVICE", "tpu", "error: PLATFORM_DEVICE: unknown value 'tpu' (expected: cpu)")]
+    [InlineData("PLATFORM_DEVICE", "tpu", "error: PLATFORM_DEVICE: unknown device 'tpu' (expected cpu, cuda or cuda:N)")]
+    [InlineData("PLATFORM_DEVICE", "cuda:0", "error: PLATFORM_DEVICE: cuda:0: this libtorch is built for CPU only (no libtorch_cuda.so beside it); use the image built with TORCH=cuda (docker build --build-arg TORCH=cuda), or device: cpu")]
     public async Task A_bad_value_in_the_environment_is_one_line_naming_the_variable(string variable, string value, string expected)
     {
         var environment = new Dictionary<string, string> { [variable] = value, ["PLATFORM_METRICS_PORT"] = "0" };
