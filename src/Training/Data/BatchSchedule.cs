@@ -48,7 +48,7 @@ public sealed class BatchSchedule
     /// <summary>Batches of the current size in an epoch.</summary>
     public int BatchesPerEpoch => count / Batch;
 
-    /// <summary>The run's progress in steps of the starting batch: the learning-rate schedule's clock when the batch adapts.</summary>
+    /// <summary>The run's progress in steps of the starting batch: the learning-rate schedule's clock (the step itself while the batch stays).</summary>
     public int Progress => (int)(Samples / Start);
 
     /// <summary>The fraction of epochs done.</summary>

@@ -1,10 +1,9 @@
 using System.Numerics.Tensors;
-using Platform.Training.Health;
 using Platform.Training.Telemetry;
 
 namespace Platform.Training.Engine;
 
-/// <summary>The gradient noise scale (each rank's squared local gradient norm rides in the allreduce's extras) and the batch that follows it.</summary>
+/// <summary>The gradient noise scale: each rank's squared local gradient norm rides in the allreduce's extras.</summary>
 public sealed partial class TrainingSession
 {
     /// <summary>The last smoothed gradient noise scale (the critical batch's estimate); null with one rank, without statistics, or before the first estimate.</summary>
@@ -41,24 +40,4 @@ public sealed partial class TrainingSession
     /// </summary>
     private void EstimateNoise(float smallSquared, double bigNorm, int samples) =>
         noise?.Add(Step, smallSquared, bigNorm * bigNorm, samples, samples * WorldSize);
-
-    /// <summary>After a step: lets <c>adaptive_batch</c> grow the batch toward the noise scale; the change's audit record, or null.</summary>
-    private HealthRecord? AdaptBatch()
-    {
-        if (batches.Consider(Step, noise?.Value) is not { } change)
-        {
-            return null;
-        }
-
-        var rule = spec.AdaptiveBatch.LrRule;
-        var factor = batches.LrFactor(change.NoiseScale);
-        return new HealthRecord(
-            Step,
-            HealthRecordKind.Remedy,
-            "adaptive_batch",
-            [],
-            change.NoiseScale,
-            2.0 * change.From,
-            $"global batch {change.From} -> {change.To} from step {Step + 1}: the critical batch is ~{change.NoiseScale:0}; learning rate x{factor:0.###} of the schedule's ({Spec.Choice.Name(rule)} rule)");
-    }
 }

@@ -14,8 +14,8 @@ public sealed partial class TrainingSession
     private void Reinitialise()
     {
         using var scope = NewDisposeScope();
-        var (inputs, _) = data.Train.Range(0, Math.Min(data.Train.Count, spec.Health.Remedies.ReinitSamples));
-        DataDrivenInit.Apply(model.Module, model.Forward, inputs.to(Device));
+        var (inputs, _) = OnDevice(data.Train.Range(0, Math.Min(data.Train.Count, spec.Health.Remedies.ReinitSamples)));
+        DataDrivenInit.Apply(model.Module, model.Forward, inputs);
         using var noGrad = no_grad();
         foreach (var (_, state) in optimizer.State())
         {

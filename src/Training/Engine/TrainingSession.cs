@@ -92,16 +92,6 @@ public sealed partial class TrainingSession : IDisposable
 
     public int Rank { get; }
 
-    /// <summary>Where the model, its batches, its optimizer state and its statistics' inputs live.</summary>
-    public Device Device { get; }
-
-    /// <summary>
-    /// Whether the step reads and writes CPU tensors' memory directly (statistics, gradient buffers,
-    /// optimizer kernels, buckets overlapped with backward); false on a GPU, and with
-    /// <c>engine.host_fast_path: false</c>, where it takes the tensor-operation path a GPU takes.
-    /// </summary>
-    public bool HostFast { get; }
-
     /// <summary>Where this replica's step time goes, phase by phase.</summary>
     public StepPhases Phases { get; } = new();
 
@@ -113,15 +103,6 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>Updates applied so far.</summary>
     public int Step { get; private set; }
 
-    /// <summary>The run's length in steps; with <c>adaptive_batch</c>, the steps so far plus those left at the current batch.</summary>
-    public int TotalSteps => spec.Steps ?? (Step + batches.StepsLeft(spec.Epochs!.Value));
-
-    /// <summary>Steps of the current global batch in an epoch.</summary>
-    public int BatchesPerEpoch => batches.BatchesPerEpoch;
-
-    /// <summary>The global batch of the next step and the changes <c>adaptive_batch</c> made so far.</summary>
-    public BatchSchedule Batches => batches;
-
     /// <summary>All steps taken, or the health policy ended the run early (<c>early_stop</c>).</summary>
     public bool Finished => Step >= TotalSteps || StoppedEarly;
 
@@ -130,8 +111,6 @@ public sealed partial class TrainingSession : IDisposable
 
     /// <summary>The periodic evaluations so far, in step order (none without <c>eval.interval</c>).</summary>
     public IReadOnlyList<ValidationResult> Validations => validation?.History ?? [];
-
-    public double EpochsDone => batches.Epochs;
 
     public IReadOnlyList<float> Losses => losses;
 
@@ -160,7 +139,7 @@ public sealed partial class TrainingSession : IDisposable
         // The time since the end of the previous step is the caller's: reporting, checkpoints.
         Phases.Mark(StepPhase.Reporting);
         var epoch = batches.Epoch;
-        var lr = schedule.At(spec.AdaptiveBatch.Enabled ? batches.Progress : Step) * batches.LrFactor(noise?.Value);
+        var lr = schedule.At(batches.Progress) * batches.LrFactor(noise?.Value);
         using var scope = NewDisposeScope();
         model.Module.train();
         var (x, y) = OnDevice(data.Train.Batch(sampler.Indices(epoch, batches.Cursor, batches.Batch)));
@@ -313,10 +292,6 @@ public sealed partial class TrainingSession : IDisposable
 
     /// <summary>The step's figures as they leave the session: per layer only with <c>telemetry.enabled</c> (the health rules read every layer either way).</summary>
     private StepTelemetry Published(StepTelemetry telemetry) => spec.Telemetry.Enabled ? telemetry : telemetry.WithoutLayers();
-
-    /// <summary>A batch moved to the session's device (as it is, on the CPU).</summary>
-    private (Tensor Inputs, Tensor Targets) OnDevice((Tensor Inputs, Tensor Targets) batch) =>
-        Device.type == DeviceType.CPU ? batch : (batch.Inputs.to(Device), batch.Targets.to(Device));
 
     public void Dispose()
     {
